@@ -1,0 +1,40 @@
+"""Rights Reader: know-your-rights guides and a campaign statement in many languages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and wire the reader app; settings come from ``READER_*`` variables."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        CONTENT_DIR=str(ROOT / "content"),
+        TRANSLATIONS_DIR=str(ROOT / "translations"),
+        # Percent of the interface a language needs before readers are offered it.
+        PUBLISH_THRESHOLD=90,
+        PAGE_CACHE_SIZE=1024,
+        LOG_CLIENT_ADDRESSES=False,
+    )
+    app.config.from_prefixed_env("READER")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+    from . import content, i18n, pages, security, static, translate, views
+
+    security.init_app(app)
+    content.init_app(app)
+    i18n.init_app(app)
+    pages.init_app(app)
+    static.init_app(app)
+    translate.init_app(app)
+    app.register_blueprint(views.bp)
+    return app

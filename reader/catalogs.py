@@ -1,0 +1,293 @@
+"""Translation catalogs: read ``.po`` files as they change, measure progress.
+
+The running site reads each catalog straight from its ``.po`` file and
+re-reads it when the file changes, so a saved translation shows on the next
+request. A catalog that stops parsing is logged with its file and line, and
+the last good version keeps serving (from memory, else from the compiled
+``.mo``, else English).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+
+from .errors import CatalogError
+
+log = logging.getLogger(__name__)
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+(".*)$')
+_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"\s*$')
+_WORD = re.compile(r"\w+")
+_TRANSLATOR = re.compile(
+    r"^([^<>,#]+?)\s*(?:<[^>]*>)?\s*,\s*(?:\d{4}(?:\s*[-,]\s*\d{4})*)\.?$|^([^<>,#]+?)\s*<[^>]*>$"
+)
+_PLACEHOLDERS = {"FIRST AUTHOR", "FULL NAME", ""}
+
+
+def check_syntax(text: str, path: Path | str) -> None:
+    """Raise CatalogError at the first line that is not valid PO syntax.
+
+    Babel's parser skips some broken lines silently (an unterminated string,
+    for one); GNU msgfmt rejects them, so we do too.
+    """
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _KEYWORD.match(line)
+        string = m.group(3) if m else line
+        if not _STRING.match(string):
+            what = (
+                "a string is not closed"
+                if string.count('"') % 2
+                else ("this line is neither a comment, a keyword nor a quoted string")
+            )
+            raise CatalogError(
+                path,
+                lineno,
+                f"{what}: {raw.strip()[:60]!r}; fix the quoting "
+                '(each string starts and ends with " on one line; write \\" inside)',
+            )
+
+
+def parse_po(data: bytes, path: Path | str, locale: str | None = None) -> Catalog:
+    """Parse PO bytes strictly; raise CatalogError naming file and line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise CatalogError(path, line, "the file is not UTF-8: save it as UTF-8") from e
+    check_syntax(text, path)
+    try:
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except PoFileError as e:
+        raise CatalogError(path, e.lineno, f"{e.args[0]}; fix this entry") from e
+    except ValueError as e:
+        raise CatalogError(path, None, f"{e}; check the header") from e
+
+
+def word_count(text: str) -> int:
+    """Count the words of a message, for "words left" figures.
+
+    >>> word_count("Do **not** open the door.")
+    5
+    """
+    return len(_WORD.findall(text))
+
+
+def is_current(message) -> bool:
+    """Tell whether a catalog message holds a usable (non-fuzzy) translation."""
+    if message.fuzzy or not message.id:
+        return False
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Progress of one catalog against the messages it should hold."""
+
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    words: int = 0
+    words_left: int = 0
+
+    @property
+    def untranslated(self) -> int:
+        return self.total - self.translated - self.fuzzy
+
+    @property
+    def percent(self) -> int:
+        """Return the whole percent translated, rounding down (99.6 is not 100)."""
+        return 100 * self.translated // self.total if self.total else 100
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(
+            *(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True))
+        )
+
+    def astuple(self) -> tuple[int, ...]:
+        return (self.total, self.translated, self.fuzzy, self.words, self.words_left)
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """One language's catalog for one domain, as the site uses it."""
+
+    locale: str
+    domain: str
+    version: tuple[int, int] | None
+    catalog: Catalog
+    translations: NullTranslations
+    error: CatalogError | None = None
+
+    def lookup(self, msgid: str) -> str | None:
+        """Return the current translation of ``msgid``, or None."""
+        message = self.catalog.get(msgid)
+        if message is None or not is_current(message):
+            return None
+        return message.string if isinstance(message.string, str) else None
+
+    def measure(self, msgids: Iterable[str]) -> Stats:
+        """Count how many of ``msgids`` are translated, fuzzy or missing.
+
+        Fuzzy entries never count as translated, and the header never counts.
+        """
+        total = translated = fuzzy = words = words_left = 0
+        for msgid in dict.fromkeys(msgids):
+            total += 1
+            n = word_count(msgid)
+            words += n
+            message = self.catalog.get(msgid)
+            if message is not None and is_current(message):
+                translated += 1
+            else:
+                words_left += n
+                if message is not None and message.fuzzy and message.string:
+                    fuzzy += 1
+        return Stats(total, translated, fuzzy, words, words_left)
+
+
+def _translations(catalog: Catalog, domain: str) -> Translations:
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(buf, domain=domain)
+
+
+class CatalogStore:
+    """Every ``<locale>/LC_MESSAGES/<domain>.po`` under one folder."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self._loaded: dict[tuple[str, str], LoadedCatalog] = {}
+        self._reviews: dict[str, tuple[dict, tuple[int, int] | None]] = {}
+        self._lock = threading.Lock()
+
+    def path(self, locale: str, domain: str, ext: str = ".po") -> Path:
+        """Return the file of a catalog."""
+        return self.directory / locale / "LC_MESSAGES" / f"{domain}{ext}"
+
+    def locales(self) -> list[str]:
+        """Return the locales that have an interface catalog."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.directory.iterdir()
+            if self.path(p.name, "messages").is_file()
+        )
+
+    def version(self, locale: str, domain: str) -> tuple[int, int] | None:
+        """Return the on-disk version (mtime, size) of a catalog, or None."""
+        try:
+            stat = self.path(locale, domain).stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def get(self, locale: str, domain: str) -> LoadedCatalog:
+        """Return a catalog as of now, re-reading its file if it changed."""
+        key = (locale, domain)
+        version = self.version(locale, domain)
+        loaded = self._loaded.get(key)
+        if loaded is not None and loaded.version == version:
+            return loaded
+        with self._lock:
+            loaded = self._loaded.get(key)
+            if loaded is None or loaded.version != version:
+                loaded = self._load(locale, domain, version, loaded)
+                self._loaded[key] = loaded
+            return loaded
+
+    def _load(
+        self, locale: str, domain: str, version, previous: LoadedCatalog | None
+    ) -> LoadedCatalog:
+        path = self.path(locale, domain)
+        if version is None:
+            return LoadedCatalog(
+                locale, domain, None, Catalog(locale=locale), NullTranslations()
+            )
+        try:
+            catalog = parse_po(path.read_bytes(), path, locale)
+        except (CatalogError, OSError) as e:
+            error = (
+                e if isinstance(e, CatalogError) else CatalogError(path, None, str(e))
+            )
+            fallback = previous.catalog if previous else None
+            source = "the last good version"
+            if fallback is None:
+                fallback, source = self._compiled(locale, domain), "the compiled .mo"
+            if fallback is None:
+                fallback, source = Catalog(locale=locale), "English"
+            log.error("%s; serving %s until it is fixed", error, source)
+            return LoadedCatalog(
+                locale,
+                domain,
+                version,
+                fallback,
+                _translations(fallback, domain),
+                error,
+            )
+        return LoadedCatalog(
+            locale, domain, version, catalog, _translations(catalog, domain)
+        )
+
+    def reviews(self, locale: str) -> tuple[dict, tuple[int, int] | None]:
+        """Return a locale's review records and their file version."""
+        from .reviews import FILENAME, read_reviews
+
+        path = self.directory / locale / FILENAME
+        try:
+            stat = path.stat()
+            version = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return {}, None
+        cached = self._reviews.get(locale)
+        if cached and cached[1] == version:
+            return cached
+        try:
+            records = read_reviews(path)
+        except CatalogError as e:
+            log.error("%s; showing translations as unreviewed until it is fixed", e)
+            records = {}
+        self._reviews[locale] = (records, version)
+        return records, version
+
+    def translators(self, locale: str) -> list[str]:
+        """Return the names of a language's translators, from catalog headers.
+
+        Names come from the gettext header convention (a ``# Name <email>,
+        YEAR.`` line per translator) and Last-Translator; e-mail addresses are
+        never shown.
+        """
+        names: dict[str, None] = {}
+        folder = self.directory / locale / "LC_MESSAGES"
+        for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+            catalog = self.get(locale, path.stem).catalog
+            lines = catalog.header_comment.splitlines()
+            for line in [*lines, catalog.last_translator or ""]:
+                if m := _TRANSLATOR.match(line.lstrip("# ").strip()):
+                    name = (m.group(1) or m.group(2)).strip()
+                    if name and name.upper() not in _PLACEHOLDERS:
+                        names.setdefault(name)
+        return list(names)
+
+    def _compiled(self, locale: str, domain: str) -> Catalog | None:
+        try:
+            with self.path(locale, domain, ".mo").open("rb") as f:
+                return read_mo(f)
+        except (OSError, ValueError):
+            return None

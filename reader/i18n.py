@@ -1,0 +1,114 @@
+"""Interface translation: Flask-Babel served from the live catalog store.
+
+Flask-Babel caches translations for the life of the process; our domain asks
+the catalog store instead, which re-reads a ``.po`` file when it changes.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import flask_babel
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations
+from flask import Flask, current_app, g
+
+from .catalogs import CatalogStore, Stats
+from .languages import SOURCE, Language, language
+
+INTERFACE = "messages"
+
+
+class CatalogDomain(flask_babel.Domain):
+    """A Flask-Babel domain whose translations follow the files on disk."""
+
+    def __init__(self, store: CatalogStore) -> None:
+        super().__init__(domain=INTERFACE)
+        self.store = store
+
+    def get_translations(self) -> NullTranslations:
+        locale = flask_babel.get_locale()
+        if locale is None or str(locale) == SOURCE:
+            return NullTranslations()
+        return self.store.get(str(locale), INTERFACE).translations
+
+
+class Templates:
+    """The msgids of each ``.pot`` template, re-read when the file changes."""
+
+    def __init__(self, store: CatalogStore) -> None:
+        self.store = store
+        self._cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def msgids(self, domain: str) -> list[str] | None:
+        """Return the messages of ``<domain>.pot``, or None if there is none."""
+        path = self.store.directory / f"{domain}.pot"
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(domain)
+        if cached and cached[0] == version:
+            return cached[1]
+        with self._lock:
+            catalog = read_po(io.BytesIO(path.read_bytes()))
+            ids = [m.id for m in catalog if m.id and isinstance(m.id, str)]
+            self._cache[domain] = (version, ids)
+            return ids
+
+
+def get_catalogs() -> CatalogStore:
+    """Return the catalog store of the current app."""
+    return current_app.extensions["reader.catalogs"]
+
+
+def interface_stats(locale: str) -> Stats:
+    """Return how much of the interface ``locale`` has translated."""
+    store = get_catalogs()
+    ids = current_app.extensions["reader.templates"].msgids(INTERFACE)
+    loaded = store.get(locale, INTERFACE)
+    if ids is None:
+        ids = [m.id for m in loaded.catalog if m.id and isinstance(m.id, str)]
+    return loaded.measure(ids)
+
+
+def all_languages() -> list[Language]:
+    """Return English and every language that has a catalog, published or not."""
+    return [language(SOURCE)] + [
+        language(loc) for loc in get_catalogs().locales() if loc != SOURCE
+    ]
+
+
+def published(lang: Language) -> bool:
+    """Tell whether ``lang`` is complete enough to offer to readers."""
+    if lang.tag == SOURCE:
+        return True
+    threshold = current_app.config["PUBLISH_THRESHOLD"]
+    return interface_stats(lang.locale).percent >= threshold
+
+
+def reader_languages() -> list[Language]:
+    """Return the languages offered to readers, English first."""
+    return [lang for lang in all_languages() if published(lang)]
+
+
+def select_locale() -> str:
+    """Return the locale of the page being served (set by the view)."""
+    lang = g.get("language")
+    return lang.locale if lang is not None else SOURCE
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel on the catalog store under ``TRANSLATIONS_DIR``."""
+    store = CatalogStore(app.config["TRANSLATIONS_DIR"])
+    app.extensions["reader.catalogs"] = store
+    app.extensions["reader.templates"] = Templates(store)
+    babel = flask_babel.Babel()
+    babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = CatalogDomain(store)
+    # Flask-Babel keeps the locale on the app context; a context reused across
+    # requests (tests, the static freezer) would serve one language everywhere.
+    app.before_request(flask_babel.refresh)

@@ -1,0 +1,135 @@
+"""Languages: BCP 47 tags, native names, text direction and negotiation.
+
+A language has a canonical BCP 47 tag for URLs (``zh-Hans``, ``pt-BR``) and a
+locale identifier for catalog folders (``zh_Hans``, ``pt_BR``), as gettext
+tools and Weblate expect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+SOURCE = "en"
+
+# Names readers look for in a chooser, where CLDR's differ: Babel calls
+# Tagalog "Filipino (Pilipinas)" and writes Chinese with ASCII brackets.
+NATIVE_NAMES = {
+    "zh-Hans": "中文（简体）",
+    "zh-Hant": "中文（繁體）",
+    "tl": "Tagalog",
+    "ht": "Kreyòl ayisyen",
+}
+
+ENGLISH_NAMES = {"tl": "Tagalog"}
+
+# Requests that mean a language we serve under another tag.
+ALIASES = {"fil": "tl"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the reader can be read in."""
+
+    tag: str
+    locale: str
+    name: str
+    english_name: str
+    direction: str
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+def tag_of(locale_id: str) -> str:
+    """Return the canonical BCP 47 tag of a locale identifier.
+
+    >>> tag_of("zh_Hans"), tag_of("pt_BR"), tag_of("es")
+    ('zh-Hans', 'pt-BR', 'es')
+    """
+    return locale_id.replace("_", "-")
+
+
+@cache
+def language(locale_id: str) -> Language:
+    """Return the Language for a catalog locale identifier such as ``pt_BR``."""
+    loc = Locale.parse(locale_id)
+    tag = tag_of(locale_id)
+    name = NATIVE_NAMES.get(tag) or loc.get_display_name(loc)
+    return Language(
+        tag=tag,
+        locale=locale_id,
+        name=name[:1].upper() + name[1:],
+        english_name=ENGLISH_NAMES.get(tag) or loc.get_display_name("en"),
+        direction=loc.text_direction,
+    )
+
+
+def find(tag: str, languages: Iterable[Language]) -> Language | None:
+    """Return the language whose tag matches ``tag`` in any case or separator.
+
+    >>> find("PT_br", [language("pt_BR")]).tag
+    'pt-BR'
+    """
+    wanted = tag.replace("_", "-").lower()
+    return next((lang for lang in languages if lang.tag.lower() == wanted), None)
+
+
+@cache
+def _maximize(tag: str) -> tuple[str, str, str] | None:
+    """Return (language, script, territory) with likely subtags filled in."""
+    tag = tag.replace("-", "_")
+    try:
+        loc = Locale.parse(tag)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    code = ALIASES.get(loc.language, loc.language)
+    likely = get_global("likely_subtags")
+    full = likely.get(f"{code}_{loc.territory}") or likely.get(code) or code
+    parts = full.split("_")
+    script = loc.script or (parts[1] if len(parts) > 1 else "")
+    territory = loc.territory or (parts[2] if len(parts) > 2 else "")
+    return code, script, territory
+
+
+def match(requested: str, languages: Sequence[Language]) -> Language | None:
+    """Return the best language for one requested tag, or None.
+
+    A match needs the same language and script; the same region is better.
+
+    >>> langs = [language(x) for x in ("zh_Hans", "zh_Hant", "pt_BR")]
+    >>> match("zh-TW", langs).tag, match("zh", langs).tag, match("pt-PT", langs).tag
+    ('zh-Hant', 'zh-Hans', 'pt-BR')
+    """
+    want = _maximize(requested)
+    if want is None:
+        return None
+    best, best_score = None, 0
+    for lang in languages:
+        have = _maximize(lang.locale)
+        if have is None or have[:2] != want[:2]:
+            continue
+        score = 2 if have[2] == want[2] else 1
+        if score > best_score:
+            best, best_score = lang, score
+    return best
+
+
+def negotiate(accepted: Iterable[str], languages: Sequence[Language]) -> list[Language]:
+    """Order ``languages`` for a chooser: the reader's preferences first.
+
+    ``accepted`` lists the tags from Accept-Language, best first.
+    """
+    first: list[Language] = []
+    for tag in accepted:
+        if tag == "*":
+            continue
+        lang = match(tag, languages)
+        if lang is not None and lang not in first:
+            first.append(lang)
+    return first + [lang for lang in languages if lang not in first]

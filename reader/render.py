@@ -1,0 +1,186 @@
+"""Render a document in a language: translate each block, then sanitize it.
+
+Translated text is untrusted: every block's Markdown is rendered to HTML and
+cleaned with nh3 down to a few inline tags, so a hostile catalog cannot put
+script, styles, frames, event handlers or ``javascript:`` links on a page.
+A block with no current translation is shown in English inside an element
+marked ``lang="en"`` with a visible note, never hidden and never stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+from .catalogs import LoadedCatalog, Stats
+from .content import Document
+from .languages import Language
+from .segment import Node, Segment, iter_segments
+
+INLINE_TAGS = {"a", "em", "strong", "code", "br"}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_local = threading.local()
+
+Lookup = Callable[[str], "str | None"]
+
+
+def _markdown() -> markdown.Markdown:
+    # Markdown instances are not thread-safe; one per thread, reset per use.
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(output_format="html")
+    return md.reset()
+
+
+def sanitize(html: str) -> str:
+    """Clean HTML down to inline formatting and safe links.
+
+    >>> sanitize('<a href="javascript:alert(1)" onclick="x()">hi</a><script>x</script>')
+    '<a rel="noopener noreferrer">hi</a>'
+    """
+    return nh3.clean(
+        html,
+        tags=INLINE_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def inline(text: str) -> Markup:
+    """Render one block's inline Markdown to sanitized HTML.
+
+    >>> inline("Say **no** to <img src=x onerror=alert(1)>a search.")
+    Markup('Say <strong>no</strong> to a search.')
+    """
+    html = _markdown().convert(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return Markup(sanitize(html))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document as one language's reader sees it."""
+
+    title: Markup
+    summary: Markup
+    body: Markup
+    stats: Stats
+    title_lang: str | None
+    english: bool
+
+
+class _Renderer:
+    def __init__(self, lookup: Lookup, lang: Language, note: str, translate: bool):
+        self.lookup = lookup
+        self.lang = lang
+        self.note = note
+        self.translate = translate
+
+    def attrs(self, fallback: bool) -> Markup:
+        return (
+            Markup(' lang="en" dir="ltr" class="untranslated"')
+            if fallback
+            else Markup()
+        )
+
+    def text(
+        self, seg: Segment, english: bool = False, note: bool = True
+    ) -> tuple[Markup, bool]:
+        """Return a segment's HTML and whether it fell back to English."""
+        translated = None if english or not self.translate else self.lookup(seg.text)
+        html = inline(translated if translated is not None else seg.text)
+        fallback = self.translate and not english and translated is None
+        if fallback and note:
+            html += Markup(
+                ' <small class="untranslated-note" lang="{}" dir="{}">{}</small>'
+            ).format(self.lang.tag, self.lang.direction, self.note)
+        return html, fallback
+
+    def block(self, tag: str, seg: Segment, english: bool) -> Markup:
+        html, fallback = self.text(seg, english)
+        return Markup("<{0}{1}>{2}</{0}>").format(
+            Markup(tag), self.attrs(fallback), html
+        )
+
+    def nodes(self, nodes: list[Node], english: bool = False) -> Markup:
+        out = []
+        for node in nodes:
+            if node.kind == "heading":
+                # The document title is the page's h1: body headings start at h2.
+                level = min(max(node.level, 2), 6)
+                out.append(self.block(f"h{level}", node.segments[0], english))
+            elif node.kind == "paragraph":
+                out.append(self.block("p", node.segments[0], english))
+            elif node.kind == "list":
+                tag = "ol" if node.ordered else "ul"
+                items = Markup("").join(
+                    self.block("li", s, english) for s in node.segments
+                )
+                out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), items))
+            elif node.kind == "table":
+                out.append(self.table(node, english))
+            elif node.kind == "section":
+                lang = Markup(' lang="en" dir="ltr"') if node.english else Markup()
+                out.append(
+                    Markup('<section class="section-{}"{}>{}</section>').format(
+                        node.name,
+                        lang,
+                        self.nodes(node.children, english or node.english),
+                    )
+                )
+        return Markup("\n").join(out)
+
+    def table(self, node: Node, english: bool) -> Markup:
+        head, *rows = node.rows
+
+        def row(cells: list[Segment], tag: str) -> Markup:
+            return Markup("<tr>{}</tr>").format(
+                Markup("").join(self.block(tag, c, english) for c in cells)
+            )
+
+        return Markup("<table><thead>{}</thead><tbody>{}</tbody></table>").format(
+            row(head, "th"), Markup("").join(row(r, "td") for r in rows)
+        )
+
+
+def document_msgids(doc: Document) -> list[str]:
+    """Return every translatable message of a document: title, summary, blocks."""
+    return [doc.title, doc.summary] + [s.text for s in iter_segments(doc.nodes)]
+
+
+def render_document(
+    doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None = None
+) -> Rendered:
+    """Render ``doc`` for ``lang`` with translations from ``catalog``.
+
+    ``note`` is the (already translated) label shown on English fallbacks.
+    When nothing of the document is translated it is shown in English as a
+    whole, marked once, rather than with a note on every block.
+    """
+    msgids = document_msgids(doc)
+    if catalog is None or lang.tag == "en":
+        stats = catalog.measure(msgids) if catalog else Stats()
+        found: dict[str, str] = {}
+    else:
+        stats = catalog.measure(msgids)
+        found = {m: t for m in msgids if (t := catalog.lookup(m)) is not None}
+    translate = lang.tag != "en" and bool(found)
+    r = _Renderer(found.get, lang, note, translate)
+    title, title_fallback = r.text(Segment(doc.title, 0, "title"), note=False)
+    summary, _ = r.text(Segment(doc.summary, 0, "summary"), note=False)
+    return Rendered(
+        title=title,
+        summary=summary,
+        body=r.nodes(doc.nodes),
+        stats=stats,
+        title_lang="en" if title_fallback or (lang.tag != "en" and not found) else None,
+        english=lang.tag != "en" and not found,
+    )

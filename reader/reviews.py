@@ -1,0 +1,109 @@
+"""Review records: which native speaker checked which translation, and when.
+
+Plain ``.po`` files have no approved state, so reviews live beside the
+catalogs in ``translations/<locale>/reviews.json``, one entry per domain::
+
+    {"at-your-door": {"reviewer": "Ana P.", "date": "2026-11-28",
+                      "source": "<hash>", "translation": "<hash>"}}
+
+The two hashes fingerprint the English messages and their translations at
+review time. When either changes the review is stale: the reader then says
+so instead of showing a review that no longer covers what is on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogs import LoadedCatalog
+from .errors import CatalogError
+
+FILENAME = "reviews.json"
+REVIEWED, STALE, UNREVIEWED = "reviewed", "review stale", "unreviewed"
+
+
+def _digest(parts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()[:16]
+
+
+def fingerprint(msgids: list[str], catalog: LoadedCatalog) -> tuple[str, str]:
+    """Return the (source, translation) hashes of a domain's messages."""
+    ids = list(dict.fromkeys(msgids))
+    return _digest(ids), _digest(catalog.lookup(m) or "" for m in ids)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Whether a translation is reviewed, and by whom and when."""
+
+    state: str
+    reviewer: str = ""
+    date: dt.date | None = None
+
+
+def read_reviews(path: Path) -> dict:
+    """Read a locale's review records (empty if there are none)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError) as e:
+        raise CatalogError(
+            path,
+            getattr(e, "lineno", None),
+            f"not valid JSON ({e}): fix or delete the file",
+        ) from e
+    return data if isinstance(data, dict) else {}
+
+
+def state(
+    records: dict, domain: str, msgids: list[str], catalog: LoadedCatalog
+) -> ReviewState:
+    """Return the review state of one domain's translation."""
+    record = records.get(domain)
+    if not isinstance(record, dict):
+        return ReviewState(UNREVIEWED)
+    try:
+        date = dt.date.fromisoformat(record.get("date", ""))
+    except (TypeError, ValueError):
+        date = None
+    current = fingerprint(msgids, catalog)
+    kept = (record.get("source"), record.get("translation"))
+    return ReviewState(
+        REVIEWED if current == kept else STALE, record.get("reviewer", ""), date
+    )
+
+
+def record(
+    path: Path,
+    domain: str,
+    reviewer: str,
+    msgids: list[str],
+    catalog: LoadedCatalog,
+    date: dt.date | None = None,
+) -> dict:
+    """Record that ``reviewer`` checked ``domain`` against the current English."""
+    from .pofile import write_atomic
+
+    reviewer = " ".join(reviewer.split())
+    if not reviewer:
+        raise CatalogError(path, None, "give the reviewer's name with --by NAME")
+    records = read_reviews(path)
+    source, translation = fingerprint(msgids, catalog)
+    records[domain] = {
+        "reviewer": reviewer,
+        "date": (date or dt.date.today()).isoformat(),
+        "source": source,
+        "translation": translation,
+    }
+    text = json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_atomic(path, text.encode("utf-8"))
+    return records[domain]

@@ -1,0 +1,42 @@
+"""Versioned static files: a content hash in the URL, cached for a year."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, Response, current_app, request, url_for
+
+YEAR = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=64)
+def _digest(path: str, mtime_ns: int) -> str:
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=6).hexdigest()
+
+
+def static_url(filename: str) -> str:
+    """Return the URL of a static file with its content hash as version."""
+    path = Path(current_app.static_folder) / filename
+    version = _digest(str(path), path.stat().st_mtime_ns)
+    return url_for("static", filename=filename, v=version)
+
+
+def cache_static(response: Response) -> Response:
+    """Let browsers and CDNs keep versioned static files for a year."""
+    if (
+        request.endpoint == "static"
+        and request.args.get("v")
+        and response.status_code == 200
+    ):
+        response.cache_control.public = True
+        response.cache_control.max_age = YEAR
+        response.cache_control.immutable = True
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Offer ``static_url`` to templates and set long-lived caching."""
+    app.add_template_global(static_url)
+    app.after_request(cache_static)

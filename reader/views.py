@@ -1,0 +1,163 @@
+"""Reader views: the language chooser, a language's documents, one document."""
+
+from __future__ import annotations
+
+import flask_babel
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from . import i18n
+from .content import Document, get_content
+from .languages import SOURCE, Language, find, language, negotiate
+from .pages import cached_page
+from .render import document_msgids, render_document
+from .reviews import UNREVIEWED, ReviewState, state
+
+bp = Blueprint("reader", __name__)
+
+
+def use_language(lang: Language) -> None:
+    """Serve the rest of this request in ``lang``."""
+    g.language = lang
+    flask_babel.refresh()
+
+
+def resolve(tag: str) -> Language:
+    """Return the published language for a URL tag; redirect or 404 otherwise.
+
+    Other spellings of a tag (``ES``, ``pt_br``) redirect permanently to the
+    canonical one, keeping the rest of the path.
+    """
+    languages = i18n.reader_languages()
+    lang = find(tag, languages)
+    if lang is None:
+        abort(404)
+    if lang.tag != tag:
+        rest = request.path[len(tag) + 1 :]
+        query = request.query_string.decode()
+        abort(redirect(f"/{lang.tag}{rest}" + (f"?{query}" if query else ""), 301))
+    use_language(lang)
+    return lang
+
+
+def fallback_note() -> str:
+    """Return the label shown on a block that is still in English."""
+    return _("Not translated yet: shown in English.")
+
+
+def doc_versions(lang: Language, doc: Document | None = None) -> list:
+    """Return the file versions a page in ``lang`` depends on.
+
+    Every page carries the language switcher, which depends on which
+    languages are published, so every interface catalog counts.
+    """
+    store = i18n.get_catalogs()
+    versions = [store.version(loc, i18n.INTERFACE) for loc in store.locales()]
+    if doc is not None:
+        versions += [doc.version, store.version(lang.locale, doc.slug)]
+        versions.append(store.reviews(lang.locale)[1])
+    return versions
+
+
+def rendered(doc: Document, lang: Language):
+    """Render ``doc`` in ``lang``; return the page and its review state."""
+    if lang.tag == SOURCE:
+        return render_document(doc, lang, fallback_note()), ReviewState(UNREVIEWED)
+    store = i18n.get_catalogs()
+    catalog = store.get(lang.locale, doc.slug)
+    page = render_document(doc, lang, fallback_note(), catalog)
+    review = state(
+        store.reviews(lang.locale)[0], doc.slug, document_msgids(doc), catalog
+    )
+    return page, review
+
+
+def alternates(endpoint: str, **values) -> list[tuple[Language, str]]:
+    """Return the same page in every published language, for the switcher."""
+    return [
+        (lang, url_for(endpoint, lang=lang.tag, **values))
+        for lang in i18n.reader_languages()
+    ]
+
+
+@bp.route("/")
+def chooser():
+    """List every language by its own name, the reader's best match first."""
+    ordered = negotiate(request.accept_languages.values(), i18n.reader_languages())
+    use_language(ordered[0])
+    tags = tuple(lang.tag for lang in ordered)
+    response = cached_page(
+        ("chooser", tags),
+        lambda: render_template("chooser.html", ordered=ordered),
+        doc_versions(ordered[0]),
+    )
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.route("/<lang>/")
+def index(lang: str):
+    """List every document with its translated title and completeness."""
+    language_ = resolve(lang)
+    docs = get_content().all()
+
+    def build() -> str:
+        items = [(doc, *rendered(doc, language_)) for doc in docs]
+        return render_template(
+            "index.html", items=items, alternates=alternates("reader.index")
+        )
+
+    versions = doc_versions(language_)
+    for doc in docs:
+        versions += doc_versions(language_, doc)[-2:]
+    return cached_page(("index", language_.tag), build, versions)
+
+
+@bp.route("/<lang>/<slug>/")
+def document(lang: str, slug: str):
+    """Show one document in the reader's language, fallbacks marked."""
+    language_ = resolve(lang)
+    doc = get_content().get(slug)
+    if doc is None:
+        abort(404)
+
+    def build() -> str:
+        page, review = rendered(doc, language_)
+        return render_template(
+            "document.html",
+            doc=doc,
+            page=page,
+            review=review,
+            alternates=alternates("reader.document", slug=slug),
+        )
+
+    return cached_page(
+        ("doc", language_.tag, slug), build, doc_versions(language_, doc)
+    )
+
+
+@bp.route("/<lang>/credits/")
+def credits(lang: str):
+    """Thank the people who translated the reader into this language."""
+    language_ = resolve(lang)
+    store = i18n.get_catalogs()
+
+    def build() -> str:
+        names = [] if language_.tag == SOURCE else store.translators(language_.locale)
+        return render_template(
+            "credits.html", names=names, alternates=alternates("reader.credits")
+        )
+
+    versions = doc_versions(language_)
+    folder = store.directory / language_.locale / "LC_MESSAGES"
+    versions += [store.version(language_.locale, p.stem) for p in folder.glob("*.po")]
+    return cached_page(("credits", language_.tag), build, versions)
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    """Say the page does not exist, in the reader's language if we know it."""
+    if g.get("language") is None:
+        ordered = negotiate(request.accept_languages.values(), i18n.reader_languages())
+        use_language(ordered[0] if ordered else language(SOURCE))
+    return render_template("404.html"), 404
