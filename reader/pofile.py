@@ -62,6 +62,11 @@ def load_po(path: Path | str, locale: str | None = None) -> Catalog:
     """Read a catalog strictly, keeping each fuzzy entry's previous msgid."""
     data = Path(path).read_bytes()
     catalog = parse_po(data, path, locale)
+    # Babel reads "#| msgid ..." lines as user comments; they are not comments.
+    for message in [*catalog, *catalog.obsolete.values()]:
+        message.user_comments = [
+            c for c in message.user_comments if not c.startswith("|")
+        ]
     for (ctx, msgid), previous in _previous_ids(data.decode("utf-8")).items():
         message = catalog.get(msgid, ctx)
         if message is not None:

@@ -28,8 +28,12 @@ def resolve(tag: str) -> Language:
     Other spellings of a tag (``ES``, ``pt_br``) redirect permanently to the
     canonical one, keeping the rest of the path.
     """
-    languages = i18n.reader_languages()
-    lang = find(tag, languages)
+    lang = find(tag, i18n.reader_languages())
+    g.preview = False
+    if lang is None and request.args.get("preview"):
+        # A language below the publishing threshold: translators may look at it.
+        lang = find(tag, i18n.all_languages())
+        g.preview = lang is not None
     if lang is None:
         abort(404)
     if lang.tag != tag:
@@ -72,12 +76,20 @@ def rendered(doc: Document, lang: Language):
     return page, review
 
 
+@bp.app_template_global()
+def page_url(endpoint: str, **values) -> str:
+    """Return a page's URL, keeping a translator's preview of a draft language."""
+    if g.get("preview") and values.get("lang") == g.language.tag:
+        values["preview"] = 1
+    return url_for(endpoint, **values)
+
+
 def alternates(endpoint: str, **values) -> list[tuple[Language, str]]:
     """Return the same page in every published language, for the switcher."""
-    return [
-        (lang, url_for(endpoint, lang=lang.tag, **values))
-        for lang in i18n.reader_languages()
-    ]
+    langs = i18n.reader_languages()
+    if g.get("preview"):
+        langs.append(g.language)
+    return [(lang, page_url(endpoint, lang=lang.tag, **values)) for lang in langs]
 
 
 @bp.route("/")
@@ -110,7 +122,7 @@ def index(lang: str):
     versions = doc_versions(language_)
     for doc in docs:
         versions += doc_versions(language_, doc)[-2:]
-    return cached_page(("index", language_.tag), build, versions)
+    return cached_page(("index", language_.tag, g.preview), build, versions)
 
 
 @bp.route("/<lang>/<slug>/")
@@ -151,7 +163,7 @@ def credits(lang: str):
     versions = doc_versions(language_)
     folder = store.directory / language_.locale / "LC_MESSAGES"
     versions += [store.version(language_.locale, p.stem) for p in folder.glob("*.po")]
-    return cached_page(("credits", language_.tag), build, versions)
+    return cached_page(("credits", language_.tag, g.preview), build, versions)
 
 
 @bp.app_errorhandler(404)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from ..errors import ReaderError
-from . import workflow
+from . import checks, status, workflow
 
 
 def _project() -> workflow.Project:
@@ -63,3 +66,98 @@ def init(lang: str) -> None:
 def compile_() -> None:
     """Compile every catalog to .mo; broken ones fail with file and line."""
     _report(workflow.compile_all(_project()), "compiled")
+
+
+@translate.command("status")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.argument("locales", nargs=-1)
+@with_appcontext
+def status_(fmt: str, locales: tuple[str, ...]) -> None:
+    """Show progress per language and document (fuzzy never counts as done)."""
+    wanted = [loc.replace("-", "_") for loc in locales] or None
+    rows = status.status(_project(), wanted)
+    if fmt == "json":
+        click.echo(
+            json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2)
+        )
+        return
+    head = (
+        "language",
+        "document",
+        "done",
+        "fuzzy",
+        "untransl.",
+        "words left",
+        "review",
+    )
+    lines = [head] + [
+        (
+            r.language,
+            r.domain,
+            f"{r.stats.percent}%",
+            str(r.stats.fuzzy),
+            str(r.stats.untranslated),
+            str(r.stats.words_left),
+            r.review.state,
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    for line in lines:
+        click.echo(
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+        )
+
+
+@translate.command("check")
+@click.argument("locales", nargs=-1)
+@with_appcontext
+def check(locales: tuple[str, ...]) -> None:
+    """Check every catalog; exit non-zero on errors (warnings are advice)."""
+    project = _project()
+    errors = warnings = 0
+    for locale in [loc.replace("-", "_") for loc in locales] or project.locales():
+        glossary_path = project.catalog(locale, "words-to-know")
+        glossary = {}
+        if glossary_path.exists():
+            try:
+                glossary = checks.glossary_terms(
+                    workflow.load_po(glossary_path, locale)
+                )
+            except ReaderError:
+                pass  # reported below with the catalog's own findings
+        for domain in project.domains():
+            path = project.catalog(locale, domain)
+            if not path.exists():
+                continue
+            for finding in checks.check_catalog(path, locale, glossary):
+                click.echo(str(finding).replace(str(project.root) + "/", ""), err=True)
+                errors += finding.severity == "error"
+                warnings += finding.severity == "warning"
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise click.ClickException(
+            "fix the errors above (each names its file and line)"
+        )
+
+
+@translate.command("review")
+@click.argument("lang")
+@click.argument("document")
+@click.option(
+    "--by", "reviewer", required=True, help="The native speaker who checked it."
+)
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Review date (today).")
+@with_appcontext
+def review(lang: str, document: str, reviewer: str, date: dt.datetime | None) -> None:
+    """Record that REVIEWER checked LANG's DOCUMENT against the current English."""
+    try:
+        entry = status.review(
+            _project(), lang, document, reviewer, date.date() if date else None
+        )
+    except ReaderError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        f"recorded: {document} in {lang} reviewed by {entry['reviewer']} "
+        f"on {entry['date']}"
+    )

@@ -1,0 +1,243 @@
+"""Checks for translated Markdown, as Babel checkers and as a report.
+
+Each error checker is a plain ``(catalog, message)`` function that raises
+``TranslationError``; they are registered under ``babel.checkers`` so Babel's
+``Catalog.check()`` and ``pybabel compile`` run them too. Warnings (length,
+glossary terms) only appear in ``flask translate check``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message, TranslationError
+
+from ..catalogs import is_current
+from ..errors import CatalogError
+from ..pofile import load_po
+
+_LINK = re.compile(
+    r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)|<((?:https?|mailto|tel):[^>\s]+)>"
+)
+_CODE = re.compile(r"`[^`]+`")
+_PLACEHOLDER = re.compile(
+    r"%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{[A-Za-z_]\w*\}"
+)
+_HTML = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|<!--|&#?\w+;")
+_STRONG = re.compile(r"\*\*|__")
+_EM = re.compile(r"(?<![*\\])\*(?!\*)|(?<![\w\\_])_(?!_)|(?<!_)_(?![\w_])")
+_CJK = ("zh", "ja", "ko")
+
+
+def _pairs(message: Message):
+    """Yield (source, translation) pairs of a message that is in use."""
+    if not message.id or not is_current(message):
+        return
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    for i, string in enumerate(strings):
+        yield ids[min(i, len(ids) - 1)], string
+
+
+def _found(pattern: re.Pattern, text: str) -> Counter:
+    """Count the matches of ``pattern``: its first matching group, or the whole."""
+    return Counter(
+        next((g for g in m.groups() if g is not None), m.group(0))
+        for m in pattern.finditer(text)
+    )
+
+
+def _differs(
+    pattern: re.Pattern, source: str, string: str, what: str, fix: str
+) -> None:
+    want, got = _found(pattern, source), _found(pattern, string)
+    if want != got:
+        lost = ", ".join(sorted((want - got).elements())) or "none"
+        added = ", ".join(sorted((got - want).elements())) or "none"
+        raise TranslationError(
+            f"{what} differ (missing: {lost}; added: {added}): {fix}"
+        )
+
+
+def placeholders(catalog: Catalog | None, message: Message) -> None:
+    """Every placeholder (``%(name)s``, ``{name}``) appears in the translation."""
+    for source, string in _pairs(message):
+        _differs(
+            _PLACEHOLDER,
+            source,
+            string,
+            "placeholders",
+            "copy each placeholder exactly, untranslated",
+        )
+
+
+def links(catalog: Catalog | None, message: Message) -> None:
+    """Link targets are kept exactly: none dropped, changed or added."""
+    for source, string in _pairs(message):
+        _differs(
+            _LINK,
+            source,
+            string,
+            "link targets",
+            "keep every [text](target) target as in the English",
+        )
+
+
+def inline_code(catalog: Catalog | None, message: Message) -> None:
+    """Inline code spans are kept as they are."""
+    for source, string in _pairs(message):
+        _differs(
+            _CODE,
+            source,
+            string,
+            "inline code spans",
+            "copy `code` spans exactly, untranslated",
+        )
+
+
+def no_html(catalog: Catalog | None, message: Message) -> None:
+    """A translation adds no raw HTML (it would be stripped from the page)."""
+    for source, string in _pairs(message):
+        extra = set(_HTML.findall(string)) - set(_HTML.findall(source))
+        if extra:
+            raise TranslationError(
+                f"raw HTML {', '.join(sorted(extra))}: use Markdown (**bold**, "
+                "*emphasis*) instead; HTML is removed before the page is shown"
+            )
+
+
+def emphasis(catalog: Catalog | None, message: Message) -> None:
+    """Bold and emphasis markers come in pairs, as in the English."""
+    for source, string in _pairs(message):
+        for pattern, name in ((_STRONG, "bold (**)"), (_EM, "emphasis (*)")):
+            n = len(pattern.findall(string))
+            if n % 2 or (n == 0) != (len(pattern.findall(source)) == 0):
+                raise TranslationError(
+                    f"{name} markers are unbalanced or missing: put them around the "
+                    "words that match the English"
+                )
+
+
+def whitespace(catalog: Catalog | None, message: Message) -> None:
+    """Leading and trailing whitespace and newlines match the English."""
+    for source, string in _pairs(message):
+        for side, a, b in (
+            (
+                "start",
+                source[: len(source) - len(source.lstrip())],
+                string[: len(string) - len(string.lstrip())],
+            ),
+            ("end", source[len(source.rstrip()) :], string[len(string.rstrip()) :]),
+        ):
+            if a != b:
+                raise TranslationError(
+                    f"whitespace at the {side} differs from the English "
+                    f"({a!r} vs {b!r}): remove or add it"
+                )
+
+
+def length_ratio(message: Message, locale: str) -> str | None:
+    """Return a warning when a translation is suspiciously short or long."""
+    for source, string in _pairs(message):
+        if len(source) < 25:
+            continue
+        ratio = len(string) / len(source)
+        low, high = (0.12, 1.5) if locale.startswith(_CJK) else (0.4, 3.0)
+        if not low <= ratio <= high:
+            return (
+                f"translation is {ratio:.1f}x the English length: check that nothing "
+                "is missing or added"
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a catalog, located by file and line."""
+
+    severity: str
+    path: Path
+    line: int | None
+    msgid: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        snippet = self.msgid if len(self.msgid) <= 50 else self.msgid[:47] + "..."
+        return f"{where}: {self.severity}: {snippet!r}: {self.problem}"
+
+
+def header_problems(catalog: Catalog, locale: str) -> list[str]:
+    """Return what is wrong in a catalog's header."""
+    problems = []
+    if catalog.locale_identifier and catalog.locale_identifier != locale:
+        problems.append(
+            f"Language is {catalog.locale_identifier!r} but the folder is "
+            f"{locale!r}: set 'Language: {locale}'"
+        )
+    if "Plural-Forms" not in dict(catalog.mime_headers):
+        problems.append("Plural-Forms is missing: run 'flask translate update'")
+    if (catalog.charset or "").lower() != "utf-8":
+        problems.append(
+            "the charset is not UTF-8: set 'Content-Type: text/plain; charset=UTF-8'"
+        )
+    return problems
+
+
+def glossary_terms(catalog: Catalog | None) -> dict[str, str]:
+    """Return the glossary (English term -> translation) held in a catalog."""
+    if catalog is None:
+        return {}
+    return {
+        m.id: m.string
+        for m in catalog
+        if is_current(m)
+        and "table cell" in m.auto_comments
+        and isinstance(m.string, str)
+        and len(m.id.split()) <= 3
+        and m.id[:1].islower()
+    }
+
+
+def check_catalog(
+    path: Path, locale: str, glossary: dict[str, str] | None = None
+) -> list[Finding]:
+    """Check one catalog; return its errors and warnings."""
+    try:
+        catalog = load_po(path, locale)
+    except CatalogError as e:
+        return [Finding("error", path, e.line, "", e.message)]
+    findings = [
+        Finding("error", path, 1, "", p) for p in header_problems(catalog, locale)
+    ]
+    for message, errors in catalog.check():
+        for error in errors:
+            findings.append(
+                Finding("error", path, message.lineno, str(message.id), str(error))
+            )
+    for message in catalog:
+        if warning := length_ratio(message, locale):
+            findings.append(
+                Finding("warning", path, message.lineno, message.id, warning)
+            )
+        for source, string in _pairs(message):
+            for term, translated in (glossary or {}).items():
+                if (
+                    re.search(rf"\b{re.escape(term)}\b", source, re.I)
+                    and translated.lower() not in string.lower()
+                    and message.id != term
+                ):
+                    findings.append(
+                        Finding(
+                            "warning",
+                            path,
+                            message.lineno,
+                            source,
+                            f"glossary term {term!r} is usually {translated!r}: "
+                            "check the wording",
+                        )
+                    )
+    return findings

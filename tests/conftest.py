@@ -1,0 +1,59 @@
+"""Fixtures: an app over a private copy of small committed content and catalogs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader import ROOT, create_app
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Return a writable copy of the test content and translations."""
+    shutil.copytree(DATA / "content", tmp_path / "content")
+    shutil.copytree(DATA / "translations", tmp_path / "translations")
+    return tmp_path
+
+
+@pytest.fixture
+def app(site: Path):
+    """Return an app serving the test site; every language is published."""
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(site / "content"),
+            "TRANSLATIONS_DIR": str(site / "translations"),
+            "PUBLISH_THRESHOLD": 0,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def real_app():
+    """Return an app over the repository's own content and catalogs."""
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture(scope="session")
+def real_client(real_app):
+    return real_app.test_client()
+
+
+@pytest.fixture
+def repo() -> Path:
+    return ROOT

@@ -1,0 +1,108 @@
+"""Page cache: invalidated by file changes, validators, and what it saves."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from helpers import parse
+
+
+def touch_write(path, text: str) -> None:
+    """Write a file and make sure its mtime moves even on coarse clocks."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    if path.stat().st_mtime_ns == before:
+        os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
+
+
+def test_catalog_change_shows_on_next_request(client, site):
+    assert "Usted tiene derechos." in parse(client.get("/es/door/")).plain
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    touch_write(
+        po,
+        po.read_text(encoding="utf-8").replace(
+            "Usted tiene derechos.", "Usted tiene muchos derechos."
+        ),
+    )
+    assert "Usted tiene muchos derechos." in parse(client.get("/es/door/")).plain
+
+
+def test_interface_catalog_change_shows_on_next_request(client, site):
+    assert "Conozca sus derechos" in parse(client.get("/es/")).plain
+    po = site / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+    touch_write(
+        po,
+        po.read_text(encoding="utf-8").replace(
+            "Conozca sus derechos", "Sepa sus derechos"
+        ),
+    )
+    assert "Sepa sus derechos" in parse(client.get("/es/")).plain
+
+
+def test_document_change_shows_on_next_request(client, site):
+    doc = site / "content" / "door.md"
+    assert "Only English here." in parse(client.get("/en/plain/")).plain
+    touch_write(
+        site / "content" / "plain.md",
+        (site / "content" / "plain.md")
+        .read_text(encoding="utf-8")
+        .replace("Only English here.", "Still only English."),
+    )
+    assert "Still only English." in parse(client.get("/en/plain/")).plain
+    # A changed English paragraph falls back to English: its old translation is gone.
+    touch_write(
+        doc,
+        doc.read_text(encoding="utf-8").replace(
+            "You have rights.", "You have many rights."
+        ),
+    )
+    page = parse(client.get("/es/door/"))
+    assert "You have many rights." in page.plain
+    assert "Usted tiene derechos." not in page.plain
+
+
+def test_new_document_appears_without_restart(client, site):
+    (site / "content" / "new.md").write_text(
+        (site / "content" / "plain.md")
+        .read_text(encoding="utf-8")
+        .replace("Not translated", "Brand new"),
+        encoding="utf-8",
+    )
+    assert "Brand new" in parse(client.get("/en/")).plain
+    assert client.get("/en/new/").status_code == 200
+
+
+def test_cache_serves_repeat_requests(app, client):
+    cache = app.extensions["reader.pages"]
+    client.get("/es/door/")
+    misses = cache.misses
+    first = client.get("/es/door/")
+    assert cache.misses == misses and cache.hits >= 1
+    assert first.get_data() == client.get("/es/door/").get_data()
+
+
+def test_etag_and_last_modified_answer_conditional_requests(client):
+    first = client.get("/es/door/")
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = client.get("/es/door/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_etag_changes_when_translation_changes(client, site):
+    etag = client.get("/es/door/").headers["ETag"]
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    time.sleep(0.01)
+    touch_write(
+        po, po.read_text(encoding="utf-8").replace("En la puerta", "A la puerta")
+    )
+    assert client.get("/es/door/", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_static_files_are_versioned_and_long_lived(client):
+    css = parse(client.get("/en/")).find("link", rel="stylesheet")[0]["href"]
+    assert "?v=" in css
+    with client.get(css) as response:
+        assert response.status_code == 200
+        assert "immutable" in response.headers["Cache-Control"]

@@ -1,0 +1,156 @@
+"""Routing, canonical language tags, negotiation, fallbacks and 404s."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import parse
+
+
+def test_chooser_lists_languages_by_native_name(client):
+    page = parse(client.get("/"))
+    links = {a["href"]: a for a in page.find("a") if a.get("hreflang")}
+    assert links["/es/"]["lang"] == "es"
+    assert links["/ar/"]["dir"] == "rtl"
+    assert "Español" in page.plain and "العربية" in page.plain
+
+
+@pytest.mark.parametrize(
+    ("accept", "first"),
+    [("ar;q=0.9, en;q=0.5", "/ar/"), ("es-MX,es;q=0.8", "/es/"), ("de", "/en/")],
+)
+def test_chooser_puts_best_match_first(client, accept, first):
+    response = client.get("/", headers={"Accept-Language": accept})
+    links = [a["href"] for a in parse(response).find("a") if a.get("hreflang")]
+    assert links[0] == first
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_chooser_neither_redirects_nor_sets_cookies(client):
+    response = client.get("/", headers={"Accept-Language": "es"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/ES/", "/es/"), ("/Es/door/", "/es/door/"), ("/AR/door/?x=1", "/ar/door/?x=1")],
+)
+def test_other_spellings_redirect_permanently(client, path, target):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response.headers["Location"] == target
+
+
+def test_locale_style_tags_redirect_to_bcp47(app, site):
+    (site / "translations" / "pt_BR" / "LC_MESSAGES").mkdir(parents=True)
+    es = site / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+    (site / "translations" / "pt_BR" / "LC_MESSAGES" / "messages.po").write_bytes(
+        es.read_bytes()
+    )
+    client = app.test_client()
+    assert client.get("/pt_br/").headers["Location"] == "/pt-BR/"
+    assert client.get("/pt-BR/").status_code == 200
+
+
+def test_document_list_shows_every_document_with_completeness(client):
+    page = parse(client.get("/es/"))
+    assert "En la puerta" in page.plain
+    # The untranslated document is listed, in English, marked as such.
+    untranslated = page.find("a", href="/es/plain/")
+    assert untranslated and untranslated[0]["lang"] == "en"
+    assert "Not translated yet: in English." in page.plain
+
+
+def test_document_falls_back_per_paragraph(client):
+    page = parse(client.get("/es/door/"))
+    html = client.get("/es/door/").get_data(as_text=True)
+    assert "Usted tiene derechos." in page.plain
+    # Fuzzy entry: shown in current English, never in its stale translation.
+    assert "versión vieja" not in html
+    assert '<p lang="en" dir="ltr" class="untranslated">Keep the door closed.' in html
+    # Keep-the-door, "Stay calm." and three table cells are not translated.
+    assert page.plain.count("Todavía sin traducir: se muestra en inglés.") == 5
+
+
+def test_untranslated_document_is_readable_in_english(client):
+    response = client.get("/es/plain/")
+    page = parse(response)
+    assert response.status_code == 200
+    assert "Only English here." in page.plain
+    assert page.find("div", class_="body", lang="en")
+
+
+def test_officer_side_stays_english_without_fallback_note(client):
+    html = client.get("/es/card/").get_data(as_text=True)
+    assert '<section class="section-officer" lang="en" dir="ltr">' in html
+    officer = html.split("section-officer")[1]
+    assert "I will remain silent." in officer
+    assert "untranslated" not in officer.split("</section>")[0]
+    assert "Mantenga la calma." in html
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "direction"),
+    [
+        ("/", "en", "ltr"),
+        ("/es/", "es", "ltr"),
+        ("/ar/", "ar", "rtl"),
+        ("/ar/door/", "ar", "rtl"),
+        ("/es/door/", "es", "ltr"),
+        ("/en/card/", "en", "ltr"),
+    ],
+)
+def test_every_page_declares_language_and_direction(client, path, lang, direction):
+    html = parse(client.get(path, headers={"Accept-Language": "en"}))
+    assert html.find("html", lang=lang, dir=direction)
+
+
+def test_switcher_lands_on_same_document(client):
+    page = parse(client.get("/es/door/"))
+    targets = {a["hreflang"]: a["href"] for a in page.find("a") if a.get("hreflang")}
+    assert targets == {"en": "/en/door/", "es": "/es/door/", "ar": "/ar/door/"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/xx/", "/es/nope/", "/es/door/extra/", "/../etc/", "/es/%00/"]
+)
+def test_unknown_paths_get_a_404_page(client, path):
+    response = client.get(path, headers={"Accept-Language": "es"})
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.get_data(as_text=True)
+
+
+def test_404_in_the_documents_language(client):
+    response = client.get("/ar/nope/", headers={"Accept-Language": "es"})
+    assert response.status_code == 404
+    assert parse(response).find("html", lang="ar", dir="rtl")
+
+
+def test_language_below_threshold_is_not_offered(site):
+    from reader import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(site / "content"),
+            "TRANSLATIONS_DIR": str(site / "translations"),
+            "PUBLISH_THRESHOLD": 90,
+        }
+    )
+    (site / "translations" / "messages.pot").write_text(
+        'msgid "Know your rights"\nmsgstr ""\n\nmsgid "Page not found"\nmsgstr ""\n\n'
+        'msgid "Choose your language"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    client = app.test_client()
+    hrefs = [a["href"] for a in parse(client.get("/")).find("a") if a.get("hreflang")]
+    assert "/es/" in hrefs  # 3 of 3
+    assert "/ar/" not in hrefs  # 2 of 3
+    assert client.get("/ar/").status_code == 404
+
+
+def test_document_shows_review_state_and_sources(client):
+    page = parse(client.get("/es/door/"))
+    assert "Unreviewed draft translation." in page.plain
+    assert "ILRC, Red Cards" in page.plain
+    assert "general information, not legal advice" in page.plain
