@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -20,15 +19,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLISH_THRESHOLD=90,
         PAGE_CACHE_SIZE=1024,
         LOG_CLIENT_ADDRESSES=False,
+        # Where printed QR codes point; the request's own host if unset.
+        PUBLIC_BASE_URL=None,
+        PDF_CACHE_BYTES=64 * 1024 * 1024,
     )
     app.config.from_prefixed_env("READER")
     if test_config is not None:
         app.config.from_mapping(test_config)
-    logging.basicConfig(
-        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
-    )
 
-    from . import content, i18n, pages, security, static, translate, views
+    from . import content, i18n, pages, printing, security, static, translate, views
 
     security.init_app(app)
     content.init_app(app)
@@ -37,4 +36,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     static.init_app(app)
     translate.init_app(app)
     app.register_blueprint(views.bp)
+    printing.init_app(app)
     return app

@@ -156,6 +156,24 @@ def document_msgids(doc: Document) -> list[str]:
     return [doc.title, doc.summary] + [s.text for s in iter_segments(doc.nodes)]
 
 
+def _renderer(
+    doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None
+) -> tuple[_Renderer, Stats, bool]:
+    """Return a renderer for ``doc`` in ``lang``, its stats, and whether it is
+    shown wholly in English because nothing of it is translated."""
+    msgids = document_msgids(doc)
+    stats = catalog.measure(msgids) if catalog is not None else Stats()
+    found: dict[str, str] = {}
+    if catalog is not None and lang.tag != "en":
+        found = {m: t for m in msgids if (t := catalog.lookup(m)) is not None}
+    english = lang.tag != "en" and not found
+    return (
+        _Renderer(found.get, lang, note, lang.tag != "en" and bool(found)),
+        stats,
+        english,
+    )
+
+
 def render_document(
     doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None = None
 ) -> Rendered:
@@ -165,15 +183,7 @@ def render_document(
     When nothing of the document is translated it is shown in English as a
     whole, marked once, rather than with a note on every block.
     """
-    msgids = document_msgids(doc)
-    if catalog is None or lang.tag == "en":
-        stats = catalog.measure(msgids) if catalog else Stats()
-        found: dict[str, str] = {}
-    else:
-        stats = catalog.measure(msgids)
-        found = {m: t for m in msgids if (t := catalog.lookup(m)) is not None}
-    translate = lang.tag != "en" and bool(found)
-    r = _Renderer(found.get, lang, note, translate)
+    r, stats, english = _renderer(doc, lang, note, catalog)
     title, title_fallback = r.text(Segment(doc.title, 0, "title"), note=False)
     summary, _ = r.text(Segment(doc.summary, 0, "summary"), note=False)
     return Rendered(
@@ -181,6 +191,29 @@ def render_document(
         summary=summary,
         body=r.nodes(doc.nodes),
         stats=stats,
-        title_lang="en" if title_fallback or (lang.tag != "en" and not found) else None,
-        english=lang.tag != "en" and not found,
+        title_lang="en" if title_fallback or english else None,
+        english=english,
     )
+
+
+def render_blocks(
+    doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None = None
+) -> list[Markup]:
+    """Render each top-level block of ``doc`` on its own, for parallel columns."""
+    r, _, _ = _renderer(doc, lang, note, catalog)
+    return [r.nodes([node]) for node in doc.nodes]
+
+
+def render_section(
+    doc: Document,
+    name: str,
+    lang: Language,
+    note: str,
+    catalog: LoadedCatalog | None = None,
+) -> Markup:
+    """Render the children of the section called ``name`` (say, a card side)."""
+    r, _, _ = _renderer(doc, lang, note, catalog)
+    for node in doc.nodes:
+        if node.kind == "section" and node.name == name:
+            return r.nodes(node.children, english=node.english)
+    return Markup()

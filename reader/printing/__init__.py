@@ -1,0 +1,17 @@
+"""The print kit: print views, PDFs, wallet cards and print packs."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .pdf import PdfCache
+
+
+def init_app(app: Flask) -> None:
+    """Register the print views, the PDF cache and ``flask print``."""
+    from .cli import print_group
+    from .views import bp
+
+    app.extensions["reader.pdfs"] = PdfCache(app.config["PDF_CACHE_BYTES"])
+    app.register_blueprint(bp)
+    app.cli.add_command(print_group)

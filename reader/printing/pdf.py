@@ -1,0 +1,92 @@
+"""PDFs with WeasyPrint: local files only, fonts embedded, cached until a change.
+
+WeasyPrint is imported lazily: it takes a third of a second to import, and a
+reader who never prints should not pay for it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+# Pages are rendered against this made-up host; only its /static/ files load.
+BASE_HOST = "reader.invalid"
+
+
+class PdfCache:
+    """A bounded (by bytes) LRU cache of generated PDFs."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pdfs: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """Return the PDF for ``key``, building it on a miss."""
+        with self._lock:
+            pdf = self._pdfs.get(key)
+            if pdf is not None:
+                self._pdfs.move_to_end(key)
+                return pdf
+        pdf = build()
+        with self._lock:
+            if key not in self._pdfs:
+                self._pdfs[key] = pdf
+                self._size += len(pdf)
+            while self._size > self.max_bytes and len(self._pdfs) > 1:
+                _, old = self._pdfs.popitem(last=False)
+                self._size -= len(old)
+        return pdf
+
+
+def _fetcher(static_folder: Path):
+    """Return a URL fetcher that serves our static files and refuses the rest.
+
+    A print must never make a request to another host (or read another local
+    file), even if a hostile translation slipped a URL past the sanitizer.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = static_folder.resolve()
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.netloc == BASE_HOST and parts.path.startswith("/static/"):
+                path = (root / parts.path.removeprefix("/static/")).resolve()
+                if path.is_relative_to(root) and path.is_file():
+                    kind = (
+                        mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    )
+                    return URLFetcherResponse(
+                        url, path.read_bytes(), {"Content-Type": kind}
+                    )
+            raise ValueError(f"prints load our own static files only, not {url}")
+
+    return StaticOnly(allowed_protocols=("http",))
+
+
+def html_to_pdf(html: str | list[str]) -> bytes:
+    """Render one HTML page (or several, one after the other) to PDF bytes."""
+    from weasyprint import HTML
+
+    fetch = _fetcher(Path(current_app.static_folder))
+    docs = [
+        HTML(string=part, base_url=f"http://{BASE_HOST}/", url_fetcher=fetch).render()
+        for part in ([html] if isinstance(html, str) else html)
+    ]
+    pages = [page for doc in docs for page in doc.pages]
+    return docs[0].copy(pages).write_pdf()
+
+
+def cached_pdf(key: Hashable, build_html: Callable[[], str | list[str]]) -> bytes:
+    """Return a cached PDF, rendering ``build_html()`` on a miss."""
+    cache: PdfCache = current_app.extensions["reader.pdfs"]
+    return cache.get(key, lambda: html_to_pdf(build_html()))

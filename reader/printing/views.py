@@ -1,0 +1,266 @@
+"""Print views and PDFs: guides, bilingual guides, rights cards, print packs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    url_for,
+)
+
+from .. import i18n
+from ..content import Document, get_content
+from ..languages import SOURCE, Language, find, language
+from ..render import render_blocks, render_section
+from ..views import doc_versions, fallback_note, rendered, resolve, use_language
+from . import cards
+from .branding import Branding, BrandingError, parse_branding
+from .pdf import cached_pdf
+from .qr import public_url, qr_svg
+
+bp = Blueprint("print", __name__)
+
+PAPERS = ("letter", "a4")
+_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def paper_arg() -> str:
+    """Return the paper size asked for (Letter unless A4 is)."""
+    paper = request.args.get("paper", "letter").lower()
+    return paper if paper in PAPERS else "letter"
+
+
+def get_document(slug: str) -> Document:
+    doc = get_content().get(slug)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def catalog_for(lang: Language, doc: Document):
+    if lang.tag == SOURCE:
+        return None
+    return i18n.get_catalogs().get(lang.locale, doc.slug)
+
+
+def second_language(lang: Language) -> Language | None:
+    """Return the language of a bilingual print's second column, if asked."""
+    tag = request.args.get("with", "")
+    if not tag:
+        return None
+    other = find(tag, i18n.reader_languages())
+    if other is None or other == lang:
+        abort(404)
+    return other
+
+
+def branding_or_400() -> Branding:
+    """Validate the organizer's fields, answering a clear 400 page if wrong."""
+    try:
+        return parse_branding(request.args)
+    except BrandingError as e:
+        g.form_error = (e.field, str(e))
+        abort(400)
+
+
+def versions_for(lang: Language, doc: Document, other: Language | None) -> tuple:
+    versions = doc_versions(lang, doc)
+    if other is not None and other.tag != SOURCE:
+        versions.append(i18n.get_catalogs().version(other.locale, doc.slug))
+    return tuple(versions)
+
+
+def guide_context(lang: Language, doc: Document, paper: str, branding: Branding):
+    """Return what the guide templates need for ``doc`` in ``lang``."""
+    other = second_language(lang)
+    page, review = rendered(doc, lang)
+    columns = None
+    if other is not None:
+        left = render_blocks(doc, lang, fallback_note(), catalog_for(lang, doc))
+        use_language(other)
+        right = render_blocks(doc, other, fallback_note(), catalog_for(other, doc))
+        other_title = rendered(doc, other)[0].title
+        use_language(lang)
+        columns = list(zip(left, right, strict=True))
+    else:
+        other_title = None
+    online = public_url(url_for("reader.document", lang=lang.tag, slug=doc.slug))
+    return dict(
+        doc=doc,
+        page=page,
+        review=review,
+        paper=paper,
+        branding=branding,
+        other=other,
+        other_title=other_title,
+        columns=columns,
+        online=online,
+        qr=qr_svg(online),
+    )
+
+
+def query(**extra) -> str:
+    """Return the current print options (plus ``extra``) as a query string."""
+    args = {
+        k: request.args[k] for k in ("org", "contact", "with") if request.args.get(k)
+    }
+    args.update({k: v for k, v in extra.items() if v})
+    return ("?" + urlencode(args)) if args else ""
+
+
+def pdf_response(pdf: bytes, name: str) -> Response:
+    """Send a PDF inline, with a safe file name."""
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{_FILENAME.sub("-", name)}.pdf"'
+    )
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.app_template_global()
+def print_query(**extra) -> str:
+    return query(**extra)
+
+
+@bp.route("/<lang>/<slug>/print/")
+def guide(lang: str, slug: str):
+    """Show a document laid out for printing, with the organizer's form."""
+    language_ = resolve(lang)
+    doc = get_document(slug)
+    branding = branding_or_400()
+    context = guide_context(language_, doc, paper_arg(), branding)
+    languages = i18n.reader_languages()
+    return render_template("print/view.html", languages=languages, **context)
+
+
+@bp.route("/<lang>/<slug>/<any(letter, a4):paper>.pdf")
+def guide_pdf(lang: str, slug: str, paper: str):
+    """Download a document as a PDF for Letter or A4 paper."""
+    language_ = resolve(lang)
+    doc = get_document(slug)
+    branding = branding_or_400()
+    other = second_language(language_)
+    key = (
+        "guide",
+        language_.tag,
+        slug,
+        paper,
+        other and other.tag,
+        branding.key,
+        versions_for(language_, doc, other),
+    )
+
+    def build() -> str:
+        context = guide_context(language_, doc, paper, branding)
+        return render_template("print/guide.html", pdf=True, **context)
+
+    name = f"{slug}-{language_.tag}" + (f"-{other.tag}" if other else "") + f"-{paper}"
+    return pdf_response(cached_pdf(key, build), name)
+
+
+def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
+    """Return the two sides of a rights card for ``lang``."""
+    if doc.kind != "card":
+        abort(404)
+    catalog = catalog_for(lang, doc)
+    online = public_url(url_for("reader.document", lang=lang.tag, slug=doc.slug))
+    return dict(
+        doc=doc,
+        holder=render_section(doc, "holder", lang, fallback_note(), catalog),
+        officer=render_section(doc, "officer", language(SOURCE), "", None),
+        branding=branding,
+        online=online,
+        qr=qr_svg(online),
+    )
+
+
+@bp.route("/<lang>/<slug>/card.pdf")
+def card_pdf(lang: str, slug: str):
+    """Download one two-sided wallet card (front page, back page)."""
+    language_ = resolve(lang)
+    doc = get_document(slug)
+    branding = branding_or_400()
+    key = (
+        "card",
+        language_.tag,
+        slug,
+        branding.key,
+        versions_for(language_, doc, None),
+    )
+
+    def build() -> str:
+        return render_template(
+            "print/card.html", **card_context(language_, doc, branding)
+        )
+
+    return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}")
+
+
+@bp.route("/<lang>/<slug>/sheet-<any(letter, a4):paper>.pdf")
+def sheet_pdf(lang: str, slug: str, paper: str):
+    """Download a sheet of cards with crop marks, backs placed for duplex."""
+    language_ = resolve(lang)
+    doc = get_document(slug)
+    branding = branding_or_400()
+    key = (
+        "sheet",
+        language_.tag,
+        slug,
+        paper,
+        branding.key,
+        versions_for(language_, doc, None),
+    )
+
+    def build() -> str:
+        context = card_context(language_, doc, branding)
+        return render_template("print/sheet.html", sheet=cards.sheet(paper), **context)
+
+    return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}-{paper}")
+
+
+def pack_html(lang: Language, paper: str, branding: Branding) -> list[str]:
+    """Return the HTML of every guide, then a card sheet, for one PDF."""
+    parts = []
+    for doc in get_content().all():
+        if doc.kind == "guide":
+            context = guide_context(lang, doc, paper, branding)
+            parts.append(render_template("print/guide.html", pdf=True, **context))
+    for doc in get_content().all():
+        if doc.kind == "card":
+            context = card_context(lang, doc, branding)
+            parts.append(
+                render_template("print/sheet.html", sheet=cards.sheet(paper), **context)
+            )
+    return parts
+
+
+@bp.route("/<lang>/pack-<any(letter, a4):paper>.pdf")
+def pack_pdf(lang: str, paper: str):
+    """Download every guide and a card sheet in one PDF."""
+    language_ = resolve(lang)
+    branding = branding_or_400()
+    versions = doc_versions(language_)
+    for doc in get_content().all():
+        versions += doc_versions(language_, doc)[-3:]
+    key = ("pack", language_.tag, paper, branding.key, tuple(versions))
+    pdf = cached_pdf(key, lambda: pack_html(language_, paper, branding))
+    return pdf_response(pdf, f"rights-reader-{language_.tag}-{paper}")
+
+
+@bp.app_errorhandler(400)
+def bad_request(error):
+    """Explain what is wrong with the print form, in the reader's language."""
+    if g.get("language") is None:
+        use_language(language(SOURCE))
+    field, message = g.get("form_error", ("", error.description))
+    return render_template("print/400.html", field=field, message=message), 400
