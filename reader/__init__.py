@@ -22,12 +22,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Where printed QR codes point; the request's own host if unset.
         PUBLIC_BASE_URL=None,
         PDF_CACHE_BYTES=64 * 1024 * 1024,
+        # Static exports: only these languages (tags); hide the offline ZIP link.
+        EXPORT_LANGUAGES=None,
+        OFFLINE=False,
     )
     app.config.from_prefixed_env("READER")
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    from . import content, i18n, pages, printing, security, static, translate, views
+    from . import (
+        content,
+        export,
+        i18n,
+        pages,
+        printing,
+        security,
+        static,
+        translate,
+        views,
+    )
 
     security.init_app(app)
     content.init_app(app)
@@ -37,4 +50,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     translate.init_app(app)
     app.register_blueprint(views.bp)
     printing.init_app(app)
+    export.init_app(app)
     return app

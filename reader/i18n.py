@@ -91,8 +91,16 @@ def published(lang: Language) -> bool:
 
 
 def reader_languages() -> list[Language]:
-    """Return the languages offered to readers, English first."""
-    return [lang for lang in all_languages() if published(lang)]
+    """Return the languages offered to readers, English first.
+
+    An export may be limited to some languages (``EXPORT_LANGUAGES``).
+    """
+    only = current_app.config.get("EXPORT_LANGUAGES")
+    return [
+        lang
+        for lang in all_languages()
+        if published(lang) and (only is None or lang.tag in only)
+    ]
 
 
 def select_locale() -> str:

@@ -18,6 +18,11 @@ def _digest(path: str, mtime_ns: int) -> str:
 
 def static_url(filename: str) -> str:
     """Return the URL of a static file with its content hash as version."""
+    if current_app.config.get("FREEZER_RELATIVE_URLS"):
+        # A static export is a snapshot: plain relative paths work on file://.
+        from flask_frozen import relative_url_for
+
+        return relative_url_for("static", filename=filename)
     path = Path(current_app.static_folder) / filename
     version = _digest(str(path), path.stat().st_mtime_ns)
     return url_for("static", filename=filename, v=version)

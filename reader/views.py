@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import flask_babel
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from . import i18n
@@ -76,12 +85,21 @@ def rendered(doc: Document, lang: Language):
     return page, review
 
 
+def link_for(endpoint: str, **values) -> str:
+    """Return a URL, relative to the current page when exporting static files."""
+    if current_app.config.get("FREEZER_RELATIVE_URLS"):
+        from flask_frozen import relative_url_for
+
+        return relative_url_for(endpoint, **values)
+    return url_for(endpoint, **values)
+
+
 @bp.app_template_global()
 def page_url(endpoint: str, **values) -> str:
     """Return a page's URL, keeping a translator's preview of a draft language."""
     if g.get("preview") and values.get("lang") == g.language.tag:
         values["preview"] = 1
-    return url_for(endpoint, **values)
+    return link_for(endpoint, **values)
 
 
 def alternates(endpoint: str, **values) -> list[tuple[Language, str]]:
@@ -164,6 +182,14 @@ def credits(lang: str):
     folder = store.directory / language_.locale / "LC_MESSAGES"
     versions += [store.version(language_.locale, p.stem) for p in folder.glob("*.po")]
     return cached_page(("credits", language_.tag, g.preview), build, versions)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Answer load balancers and monitors: a 2-byte body, never cached."""
+    response = current_app.response_class("ok", mimetype="text/plain")
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.app_errorhandler(404)

@@ -1,0 +1,130 @@
+"""Static export: every page as files, relative links, deterministic, offline ZIPs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from helpers import Elements
+
+from reader.export import broken_links, export_site
+
+
+def digest(folder) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Export the small test site twice, into two folders."""
+    from conftest import DATA
+
+    config = {
+        "CONTENT_DIR": str(DATA / "content"),
+        "TRANSLATIONS_DIR": str(DATA / "translations"),
+        "PUBLISH_THRESHOLD": 0,
+        "PUBLIC_BASE_URL": "https://rights.example.org",
+    }
+    first, second = tmp_path_factory.mktemp("one"), tmp_path_factory.mktemp("two")
+    reports = [export_site(config, first), export_site(config, second)]
+    return first, second, reports
+
+
+def test_export_writes_every_page_and_pdf(exported):
+    out, _, (report, _) = exported
+    for path in [
+        "index.html",
+        "es/index.html",
+        "es/door/index.html",
+        "ar/door/index.html",
+        "es/door/print/index.html",
+        "es/door/letter.pdf",
+        "es/door/a4.pdf",
+        "es/card/card.pdf",
+        "es/card/sheet-a4.pdf",
+        "es/pack-letter.pdf",
+        "es/credits/index.html",
+        "en/door/index.html",
+        "es/offline.zip",
+    ]:
+        assert (out / path).is_file(), path
+    assert any((out / "static").glob("style.css"))
+    assert not report.broken
+
+
+def test_export_links_are_relative_and_resolve(exported):
+    out, _, _ = exported
+    page = Elements((out / "es" / "door" / "index.html").read_text("utf-8"))
+    hrefs = [a.get("href") for t, a in page.tags if t in ("a", "link")]
+    assert "../../static/style.css" in hrefs
+    assert "../../ar/door/index.html" in hrefs  # the switcher, same document
+    assert "print/index.html" in hrefs
+    assert not any(h.startswith("/") for h in hrefs if h)
+    assert broken_links(out) == []
+
+
+def test_export_is_deterministic(exported):
+    first, second, _ = exported
+    assert digest(first) == digest(second)
+
+
+def test_link_checker_finds_a_missing_file(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<a href="es/index.html">es</a><a href="https://example.org/">x</a>'
+        '<a href="#top">top</a>',
+        encoding="utf-8",
+    )
+    assert broken_links(tmp_path) == ["index.html: es/index.html"]
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "index.html").write_text("<p>hola</p>", encoding="utf-8")
+    assert broken_links(tmp_path) == []
+
+
+def test_export_refuses_a_folder_with_other_files(tmp_path):
+    import click
+
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(click.ClickException, match="not empty"):
+        export_site({}, tmp_path)
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_offline_zip_holds_one_language_with_english(exported):
+    out, _, _ = exported
+    names = zipfile.ZipFile(
+        io.BytesIO((out / "es" / "offline.zip").read_bytes())
+    ).namelist()
+    assert "es/door/index.html" in names and "es/door/letter.pdf" in names
+    assert "en/door/index.html" in names and "index.html" in names
+    assert not any(n.startswith("ar/") for n in names)
+    chooser = (
+        zipfile.ZipFile(io.BytesIO((out / "es" / "offline.zip").read_bytes()))
+        .read("index.html")
+        .decode()
+    )
+    assert "ar/index.html" not in chooser  # no links out of the pack
+
+
+def test_offline_zip_is_downloadable_from_the_site(client):
+    response = client.get("/es/offline.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "es/door/index.html" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert client.get("/es/").get_data(as_text=True).count("/es/offline.zip") == 1
+
+
+def test_healthz_answers_two_bytes(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_export_command_reports_links(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert "every internal link resolves" in result.output
