@@ -68,7 +68,7 @@ def test_changed_paragraph_goes_fuzzy_stale_and_english(runner, client, workflow
     page = client.get("/es/door/").get_data(as_text=True)
     assert '<p lang="en" dir="ltr" class="untranslated">You have strong rights.' in page
     assert "Usted tiene derechos." not in page
-    assert "Changed since a native speaker reviewed it" in page
+    assert "Changed after a native speaker reviewed it" in page
     row = status_of(runner, "es", "door")
     assert row["fuzzy"] == 1 and row["translated"] == row["messages"] - 1
     assert row["percent"] < 100 and row["review"] == "review stale"
