@@ -15,8 +15,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         CONTENT_DIR=str(ROOT / "content"),
         TRANSLATIONS_DIR=str(ROOT / "translations"),
-        # Percent of the interface a language needs before readers are offered it.
-        PUBLISH_THRESHOLD=90,
+        # Percent of a language's words (interface and documents) translated
+        # before readers are offered it; checked again every few seconds.
+        PUBLISH_THRESHOLD=80,
+        PUBLISH_CHECK_SECONDS=2.0,
         PAGE_CACHE_SIZE=1024,
         LOG_CLIENT_ADDRESSES=False,
         # Where printed QR codes point; the request's own host if unset.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 
 import flask_babel
 from babel.messages.pofile import read_po
@@ -82,12 +83,48 @@ def all_languages() -> list[Language]:
     ]
 
 
+def language_stats(locale: str) -> Stats:
+    """Return how much of a language is translated: interface and documents."""
+    from .content import get_content
+    from .render import document_msgids
+
+    store = get_catalogs()
+    total = interface_stats(locale)
+    for doc in get_content().all():
+        total += store.get(locale, doc.slug).measure(document_msgids(doc))
+    return total
+
+
 def published(lang: Language) -> bool:
-    """Tell whether ``lang`` is complete enough to offer to readers."""
+    """Tell whether ``lang`` is complete enough (by words) to offer to readers."""
     if lang.tag == SOURCE:
         return True
-    threshold = current_app.config["PUBLISH_THRESHOLD"]
-    return interface_stats(lang.locale).percent >= threshold
+    stats = language_stats(lang.locale)
+    done = stats.words - stats.words_left
+    return 100 * done >= current_app.config["PUBLISH_THRESHOLD"] * stats.words
+
+
+class Published:
+    """The published languages, worked out again at most every few seconds.
+
+    Which languages are offered is a publishing decision, not a page's text:
+    re-measuring every catalog on every request would cost more than the
+    page. A changed translation still shows on the next request.
+    """
+
+    def __init__(self) -> None:
+        self._at = -1e9
+        self._langs: list[Language] = []
+        self._lock = threading.Lock()
+
+    def get(self, interval: float) -> list[Language]:
+        """Return the published languages, as of at most ``interval`` ago."""
+        if time.monotonic() - self._at >= interval:
+            with self._lock:
+                if time.monotonic() - self._at >= interval:
+                    self._langs = [lang for lang in all_languages() if published(lang)]
+                    self._at = time.monotonic()
+        return self._langs
 
 
 def reader_languages() -> list[Language]:
@@ -95,12 +132,11 @@ def reader_languages() -> list[Language]:
 
     An export may be limited to some languages (``EXPORT_LANGUAGES``).
     """
+    langs = current_app.extensions["reader.published"].get(
+        current_app.config["PUBLISH_CHECK_SECONDS"]
+    )
     only = current_app.config.get("EXPORT_LANGUAGES")
-    return [
-        lang
-        for lang in all_languages()
-        if published(lang) and (only is None or lang.tag in only)
-    ]
+    return [lang for lang in langs if only is None or lang.tag in only]
 
 
 def select_locale() -> str:
@@ -114,6 +150,7 @@ def init_app(app: Flask) -> None:
     store = CatalogStore(app.config["TRANSLATIONS_DIR"])
     app.extensions["reader.catalogs"] = store
     app.extensions["reader.templates"] = Templates(store)
+    app.extensions["reader.published"] = Published()
     babel = flask_babel.Babel()
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = CatalogDomain(store)

@@ -77,11 +77,17 @@ def respond(page: Page, status: int = 200) -> Response:
 
 
 def cached_page(key: Hashable, build: Callable[[], str], versions, status: int = 200):
-    """Serve a page from the cache; ``versions`` are its files' (mtime, size)."""
+    """Serve a page from the cache; ``versions`` are its files' (mtime, size).
+
+    The published languages are part of every key: each page lists them.
+    """
+    from .i18n import reader_languages
+
     stamps = tuple(v for v in versions if v)
     last_modified = max((v[0] for v in stamps), default=0)
+    langs = tuple(lang.tag for lang in reader_languages())
     page = current_app.extensions["reader.pages"].get(
-        (key, stamps, status), build, last_modified
+        (key, stamps, langs, status), build, last_modified
     )
     return respond(page, status)
 

@@ -59,13 +59,11 @@ def fallback_note() -> str:
 
 
 def doc_versions(lang: Language, doc: Document | None = None) -> list:
-    """Return the file versions a page in ``lang`` depends on.
-
-    Every page carries the language switcher, which depends on which
-    languages are published, so every interface catalog counts.
+    """Return the versions of the files a page in ``lang`` is made from:
+    the interface catalog and, for a document, its file, catalog and reviews.
     """
     store = i18n.get_catalogs()
-    versions = [store.version(loc, i18n.INTERFACE) for loc in store.locales()]
+    versions = [store.version(lang.locale, i18n.INTERFACE)]
     if doc is not None:
         versions += [doc.version, store.version(lang.locale, doc.slug)]
         versions.append(store.reviews(lang.locale)[1])
@@ -139,7 +137,7 @@ def index(lang: str):
 
     versions = doc_versions(language_)
     for doc in docs:
-        versions += doc_versions(language_, doc)[-2:]
+        versions += doc_versions(language_, doc)[1:]
     return cached_page(("index", language_.tag, g.preview), build, versions)
 
 

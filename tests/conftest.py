@@ -29,6 +29,7 @@ def app(site: Path):
             "CONTENT_DIR": str(site / "content"),
             "TRANSLATIONS_DIR": str(site / "translations"),
             "PUBLISH_THRESHOLD": 0,
+            "PUBLISH_CHECK_SECONDS": 0,
         }
     )
 

@@ -206,10 +206,10 @@ def test_branding_is_printed_escaped(print_client):
 )
 def test_hostile_or_oversized_branding_is_refused_clearly(print_client, query, words):
     for path in (
-        "/es/rights-card/print/",
-        "/es/rights-card/card.pdf",
-        "/es/rights-card/sheet-a4.pdf",
-        "/es/pack-letter.pdf",
+        "/en/rights-card/print/",
+        "/en/rights-card/card.pdf",
+        "/en/rights-card/sheet-a4.pdf",
+        "/en/pack-letter.pdf",
     ):
         response = print_client.get(f"{path}?{query}")
         assert response.status_code == 400, path

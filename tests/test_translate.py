@@ -221,10 +221,30 @@ def test_init_new_language_preview_then_publish(app, runner, client, workflow):
     assert parse(preview).find("a", href="/pt-BR/door/?preview=1")
 
     translate_all(site, "pt_BR", "messages", "PT: {}")
+    assert "/pt-BR/" not in offered()  # the interface alone is not enough
+    for domain in ("door", "card", "plain"):
+        translate_all(site, "pt_BR", domain, "PT: {}")
     assert run(runner, "compile").exit_code == 0
     assert (site / "translations" / "pt_BR" / "LC_MESSAGES" / "messages.mo").exists()
     assert "/pt-BR/" in offered()
     assert "PT: Know your rights" in parse(client.get("/pt-BR/")).plain
+
+
+def test_threshold_counts_words_of_interface_and_documents(app, client, workflow):
+    site = workflow
+    app.config["PUBLISH_THRESHOLD"] = 90
+
+    def offered():
+        return [
+            a["href"] for a in parse(client.get("/")).find("a") if a.get("hreflang")
+        ]
+
+    assert offered() == ["/en/"]  # neither test language is 90% done
+    for domain in ("messages", "door", "card", "plain"):
+        translate_all(site, "es", domain)
+    assert offered() == ["/en/", "/es/"]
+    app.config["PUBLISH_THRESHOLD"] = 0
+    assert offered() == ["/en/", "/ar/", "/es/"]
 
 
 def test_init_rejects_unknown_or_existing_language(runner, workflow):

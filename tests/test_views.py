@@ -126,29 +126,6 @@ def test_404_in_the_documents_language(client):
     assert parse(response).find("html", lang="ar", dir="rtl")
 
 
-def test_language_below_threshold_is_not_offered(site):
-    from reader import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(site / "content"),
-            "TRANSLATIONS_DIR": str(site / "translations"),
-            "PUBLISH_THRESHOLD": 90,
-        }
-    )
-    (site / "translations" / "messages.pot").write_text(
-        'msgid "Know your rights"\nmsgstr ""\n\nmsgid "Page not found"\nmsgstr ""\n\n'
-        'msgid "Choose your language"\nmsgstr ""\n',
-        encoding="utf-8",
-    )
-    client = app.test_client()
-    hrefs = [a["href"] for a in parse(client.get("/")).find("a") if a.get("hreflang")]
-    assert "/es/" in hrefs  # 3 of 3
-    assert "/ar/" not in hrefs  # 2 of 3
-    assert client.get("/ar/").status_code == 404
-
-
 def test_document_shows_review_state_and_sources(client):
     page = parse(client.get("/es/door/"))
     assert "Unreviewed draft translation." in page.plain

@@ -66,7 +66,7 @@ def _clean(field: str, value: str, label: str) -> str:
                 "%(field)s may only use letters, numbers, spaces and these "
                 "signs: %(signs)s",
                 field=label,
-                signs=". , : ; ( ) + - / # & ' @",
+                signs=". , : ; ( ) + - / # & ' @ · – — ، ؛",
             ),
         )
     return value

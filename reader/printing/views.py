@@ -251,7 +251,7 @@ def pack_pdf(lang: str, paper: str):
     branding = branding_or_400()
     versions = doc_versions(language_)
     for doc in get_content().all():
-        versions += doc_versions(language_, doc)[-3:]
+        versions += doc_versions(language_, doc)[1:]
     key = ("pack", language_.tag, paper, branding.key, tuple(versions))
     pdf = cached_pdf(key, lambda: pack_html(language_, paper, branding))
     return pdf_response(pdf, f"rights-reader-{language_.tag}-{paper}")
