@@ -27,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Static exports: only these languages (tags); hide the offline ZIP link.
         EXPORT_LANGUAGES=None,
         OFFLINE=False,
+        # The translator web's database (accounts, suggestions, history).
+        TRANSLATOR_DB=str(Path(app.instance_path) / "translators.sqlite3"),
+        MAX_UPLOAD_BYTES=2 * 1024 * 1024,
     )
     app.config.from_prefixed_env("READER")
     if test_config is not None:
@@ -34,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import (
         content,
+        contrib,
         export,
         i18n,
         pages,
@@ -53,4 +57,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     printing.init_app(app)
     export.init_app(app)
+    contrib.init_app(app)
     return app

@@ -8,10 +8,14 @@ the same wrapping as msgids. Every file is written at one width, atomically.
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import io
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -113,6 +117,32 @@ def write_atomic(path: Path | str, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(path: Path | str) -> Iterator[None]:
+    """Hold an exclusive lock on a catalog, across threads and processes."""
+    path = Path(path)
+    lock = path.with_name(f".{path.name}.lock")
+    with open(lock, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def edit_po(path: Path | str, locale: str, change: Callable[[Catalog], None]) -> None:
+    """Read a catalog, change it and write it back, with nothing lost between.
+
+    The lock keeps concurrent edits from overwriting each other; the atomic
+    write leaves the old or the new file whole, never a broken one.
+    """
+    with locked(path):
+        catalog = load_po(path, locale)
+        change(catalog)
+        catalog.revision_date = dt.datetime.now(dt.UTC)
+        save_po(path, catalog)
 
 
 def save_po(path: Path | str, catalog: Catalog) -> bool:

@@ -48,15 +48,25 @@ def domain_msgids(project: Project, content: ContentStore, domain: str) -> list[
         doc = content.get(domain)
         if doc is not None:
             return document_msgids(doc)
+    if not project.template(domain).exists():
+        return []  # not extracted yet: nothing to count
     return [
         m.id for m in read_template(project, domain) if m.id and isinstance(m.id, str)
     ]
 
 
-def status(project: Project, locales: list[str] | None = None) -> list[Row]:
-    """Return a row per language and domain, with its review state."""
-    store = CatalogStore(project.translations)
-    content = ContentStore(project.content)
+def status(
+    project: Project,
+    locales: list[str] | None = None,
+    store: CatalogStore | None = None,
+    content: ContentStore | None = None,
+) -> list[Row]:
+    """Return a row per language and domain, with its review state.
+
+    The running site passes its own stores, whose catalogs are already read.
+    """
+    store = store or CatalogStore(project.translations)
+    content = content or ContentStore(project.content)
     rows = []
     ids = {d: domain_msgids(project, content, d) for d in project.domains()}
     for locale in locales or project.locales():

@@ -1,0 +1,21 @@
+"""The translator web: suggest, review and publish translations in the browser.
+
+The ``.po`` files stay the single source of truth; SQLite keeps accounts,
+suggestions and history.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the translator pages and ``flask users``."""
+    from . import db, security
+    from .cli import users_group
+    from .views import bp
+
+    security.init_app(app)
+    db.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(users_group)

@@ -1,0 +1,297 @@
+"""Suggestions: proposed translations, accepted into ``.po`` files by reviewers.
+
+Nothing reaches a ``.po`` file from an unreviewed suggestion: only a
+reviewer of the language accepts one, and accepting writes the catalog under
+a lock, atomically, and credits the translator in the gettext header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message, TranslationError
+from markupsafe import Markup, escape
+
+from ..catalogs import is_current, parse_po
+from ..errors import CatalogError
+from ..pofile import edit_po
+from ..translate import checks
+from ..translate.workflow import Project
+from .db import log
+from .users import User
+
+MAX_LENGTH = 5000
+CHECKERS = (
+    checks.placeholders,
+    checks.links,
+    checks.inline_code,
+    checks.no_html,
+    checks.emphasis,
+    checks.whitespace,
+)
+
+
+class SuggestionError(ValueError):
+    """A suggestion or upload that cannot be taken; the message says why."""
+
+
+@dataclass
+class Block:
+    """One translation unit as a translator sees it."""
+
+    msgid: str
+    comment: str
+    current: str
+    fuzzy: bool
+    previous: str
+    glossary: list[tuple[str, str]]
+    pending: list[sqlite3.Row] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.current and not self.fuzzy:
+            return "done"
+        return "fuzzy" if self.fuzzy else "missing"
+
+    @property
+    def diff(self) -> Markup:
+        """Show what changed in the English since the old translation."""
+        return word_diff(self.previous, self.msgid) if self.previous else Markup()
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """Mark removed and added words between two texts, escaped.
+
+    >>> word_diff("Keep the door shut.", "Keep the door closed.")
+    Markup('Keep the door <del>shut.</del> <ins>closed.</ins>')
+    """
+    a, b = old.split(), new.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(Markup("<del>{}</del>").format(" ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(Markup("<ins>{}</ins>").format(" ".join(b[j1:j2])))
+    return Markup(" ").join(out)
+
+
+def catalog_path(project: Project, lang: str, domain: str) -> Path:
+    path = project.catalog(lang.replace("-", "_"), domain)
+    if not path.is_file():
+        raise SuggestionError(f"there is no {domain!r} catalog for {lang}")
+    return path
+
+
+def blocks(
+    project: Project,
+    catalog: Catalog,
+    template_ids: list[str],
+    glossary: dict[str, str],
+) -> list[Block]:
+    """Return every unit of a domain with its translation state and glossary."""
+    result = []
+    for msgid in template_ids:
+        message = catalog.get(msgid)
+        terms = [
+            (t, tr)
+            for t, tr in glossary.items()
+            if t != msgid and re.search(rf"\b{re.escape(t)}\b", msgid, re.I)
+        ]
+        result.append(
+            Block(
+                msgid=msgid,
+                comment=" ".join(message.auto_comments) if message else "",
+                current=(
+                    message.string
+                    if message and isinstance(message.string, str)
+                    else ""
+                ),
+                fuzzy=bool(message and message.fuzzy),
+                previous=(message.previous_id or [""])[0] if message else "",
+                glossary=terms,
+            )
+        )
+    return result
+
+
+def validate(msgid: str, text: str) -> str:
+    """Return a suggestion's text if it keeps the English's Markdown intact."""
+    text = text.replace("\r\n", "\n")
+    if not text.strip():
+        raise SuggestionError("write a translation first")
+    if len(text) > MAX_LENGTH:
+        raise SuggestionError(f"a translation has at most {MAX_LENGTH} characters")
+    message = Message(msgid, text)
+    for checker in CHECKERS:
+        try:
+            checker(None, message)
+        except TranslationError as e:
+            raise SuggestionError(str(e)) from e
+    return text
+
+
+def suggest(
+    db: sqlite3.Connection,
+    user: User,
+    lang: str,
+    domain: str,
+    msgid: str,
+    text: str,
+    known: list[str],
+) -> int:
+    """Store a suggestion from a translator of ``lang``."""
+    if not user.can("translator", lang):
+        raise PermissionError(lang)
+    if msgid not in known:
+        raise SuggestionError("this text is not in the document any more: reload")
+    text = validate(msgid, text)
+    cursor = db.execute(
+        "INSERT INTO suggestions (lang, domain, msgid, text, author_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (lang, domain, msgid, text, user.id),
+    )
+    log(db, "suggest", user.id, lang, domain, msgid[:200])
+    return cursor.lastrowid
+
+
+def pending(db: sqlite3.Connection, lang: str, domain: str) -> list[sqlite3.Row]:
+    return db.execute(
+        "SELECT s.*, u.display_name AS author FROM suggestions s "
+        "JOIN users u ON u.id = s.author_id WHERE lang = ? AND domain = ? "
+        "AND status = 'pending' ORDER BY s.id",
+        (lang, domain),
+    ).fetchall()
+
+
+def credit(catalog: Catalog, name: str, year: int) -> None:
+    """Name a translator in the header, the gettext way, and as last translator."""
+    line = f"{name}, {year}."
+    lines = catalog.header_comment.splitlines()
+    if not any(x.lstrip("# ").startswith(f"{name},") for x in lines):
+        catalog.header_comment = "\n".join([*lines, f"# {line}"])
+    catalog.last_translator = name
+
+
+def write_translations(
+    project: Project, lang: str, domain: str, entries: dict[str, str], translator: str
+) -> None:
+    """Write accepted translations into a catalog, crediting ``translator``."""
+    path = catalog_path(project, lang, domain)
+
+    def change(catalog: Catalog) -> None:
+        for msgid, text in entries.items():
+            message = catalog.get(msgid)
+            if message is None:
+                raise SuggestionError("this text is not in the catalog any more")
+            message.string = text
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+        credit(catalog, translator, dt.date.today().year)
+
+    edit_po(path, lang.replace("-", "_"), change)
+
+
+def decide(
+    db: sqlite3.Connection,
+    project: Project,
+    reviewer: User,
+    suggestion_id: int,
+    accept: bool,
+) -> sqlite3.Row:
+    """Accept (write to the .po) or reject a pending suggestion."""
+    row = db.execute(
+        "SELECT s.*, u.display_name AS author FROM suggestions s JOIN "
+        "users u ON u.id = s.author_id WHERE s.id = ?",
+        (suggestion_id,),
+    ).fetchone()
+    if row is None or row["status"] != "pending":
+        raise SuggestionError("this suggestion was already decided or does not exist")
+    if not reviewer.can("reviewer", row["lang"]):
+        raise PermissionError(row["lang"])
+    if accept:
+        validate(row["msgid"], row["text"])  # checked again: the rules may be newer
+        write_translations(
+            project,
+            row["lang"],
+            row["domain"],
+            {row["msgid"]: row["text"]},
+            row["author"],
+        )
+    db.execute(
+        "UPDATE suggestions SET status = ?, reviewer_id = ?, "
+        "decided_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'pending'",
+        ("accepted" if accept else "rejected", reviewer.id, suggestion_id),
+    )
+    log(
+        db,
+        "accept" if accept else "reject",
+        reviewer.id,
+        row["lang"],
+        row["domain"],
+        str(suggestion_id),
+    )
+    return row
+
+
+def upload(
+    db: sqlite3.Connection,
+    project: Project,
+    user: User,
+    lang: str,
+    domain: str,
+    data: bytes,
+    filename: str,
+    known: list[str],
+) -> tuple[int, bool]:
+    """Take a .po file edited offline: check it whole, then turn its entries
+    into suggestions (applied at once for a reviewer of the language).
+
+    Return how many entries were taken and whether they were applied.
+    """
+    if not user.can("translator", lang):
+        raise PermissionError(lang)
+    try:
+        catalog = parse_po(data, filename, lang.replace("-", "_"))
+    except CatalogError as e:
+        raise SuggestionError(str(e)) from e
+    problems = [
+        f"{filename}:{m.lineno}: {err}" for m, errs in catalog.check() for err in errs
+    ]
+    if problems:
+        raise SuggestionError("; ".join(problems[:5]))
+    current = parse_po(catalog_path(project, lang, domain).read_bytes(), "current")
+    entries = {}
+    for message in catalog:
+        if (
+            message.id in known
+            and is_current(message)
+            and isinstance(message.string, str)
+        ):
+            old = current.get(message.id)
+            if old is None or not is_current(old) or old.string != message.string:
+                entries[message.id] = message.string
+    if not entries:
+        raise SuggestionError(
+            "the file holds no new or changed translations of this document"
+        )
+    apply_now = user.can("reviewer", lang)
+    if apply_now:
+        write_translations(project, lang, domain, entries, user.display_name)
+        log(db, "upload applied", user.id, lang, domain, f"{len(entries)} entries")
+    else:
+        for msgid, text in entries.items():
+            db.execute(
+                "INSERT INTO suggestions (lang, domain, msgid, text, author_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (lang, domain, msgid, text, user.id),
+            )
+        log(db, "upload", user.id, lang, domain, f"{len(entries)} suggestions")
+    return len(entries), apply_now

@@ -1,0 +1,308 @@
+"""The translator web: progress for anyone, block-by-block work for translators,
+accept and reject for reviewers, .po download and upload."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from .. import i18n
+from ..content import get_content
+from ..errors import ReaderError
+from ..languages import SOURCE, Language, find, language, negotiate
+from ..translate import checks, status
+from ..translate.workflow import Project
+from ..views import use_language
+from . import suggestions, users
+from .db import get_db
+from .security import check_csrf
+
+bp = Blueprint("contrib", __name__, url_prefix="/translate")
+
+
+def project() -> Project:
+    return Project.from_app(current_app)
+
+
+@bp.before_request
+def load_user() -> None:
+    """Refuse forms without their CSRF token; find who is signed in."""
+    check_csrf()
+    user_id = session.get("user_id")
+    g.user = users.get_user(get_db(), user_id) if user_id else None
+    ordered = negotiate(request.accept_languages.values(), i18n.reader_languages())
+    use_language(ordered[0] if ordered else language(SOURCE))
+
+
+@bp.after_request
+def private(response):
+    """Translator pages are personal: never store them in a shared cache."""
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.user is None:
+            return redirect(url_for("contrib.login", next=request.path))
+        return view(**kwargs)
+
+    return wrapped
+
+
+def target(lang: str, domain: str) -> Language:
+    """Return the language being translated; 404 for unknown ones."""
+    found = find(lang, i18n.all_languages())
+    if found is None or found.tag == SOURCE or domain not in project().domains():
+        abort(404)
+    if found.tag != lang:
+        abort(redirect(request.path.replace(f"/{lang}/", f"/{found.tag}/", 1), 301))
+    use_language(found)  # work on a language in its own interface
+    return found
+
+
+def msgids(domain: str) -> list[str]:
+    return status.domain_msgids(project(), get_content(), domain)
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    """Say plainly that this account may not do that."""
+    return render_template("contrib/403.html"), 403
+
+
+@bp.route("/")
+def dashboard():
+    """Show every language's progress per document, as `translate status` does."""
+    rows = status.status(project(), store=i18n.get_catalogs(), content=get_content())
+    by_lang: dict[str, list] = {}
+    for row in rows:
+        by_lang.setdefault(row.language, []).append(row)
+    published = {lang.tag for lang in i18n.reader_languages()}
+    languages = [language(tag.replace("-", "_")) for tag in by_lang]
+    return render_template(
+        "contrib/dashboard.html",
+        by_lang=by_lang,
+        languages=languages,
+        published=published,
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in; repeated failures make an account wait."""
+    error = None
+    if request.method == "POST":
+        db = get_db()
+        name = request.form.get("username", "").strip()
+        if users.too_many_failures(db, name):
+            error = _("Too many failed attempts. Wait 15 minutes, then try again.")
+            return render_template("contrib/login.html", error=error), 429
+        user_id = users.authenticate(db, name, request.form.get("password", ""))
+        if user_id is not None:
+            session.clear()
+            session["user_id"] = user_id
+            target_path = request.args.get("next", "")
+            if not target_path.startswith("/translate/"):
+                target_path = url_for("contrib.dashboard")
+            return redirect(target_path)
+        error = _("Wrong user name or password.")
+    return render_template("contrib/login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    session.clear()
+    return redirect(url_for("contrib.dashboard"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    """Let an invited translator choose a password."""
+    db = get_db()
+    if users.invited_user(db, token) is None:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("again", ""):
+            error = _("The two passwords are not the same.")
+        else:
+            try:
+                user_id = users.accept_invite(db, token, password)
+            except users.AccountError:
+                error = _("Use at least %(n)s characters.", n=users.MIN_PASSWORD)
+            else:
+                session.clear()
+                session["user_id"] = user_id
+                return redirect(url_for("contrib.dashboard"))
+    return render_template("contrib/invite.html", error=error), 400 if error else 200
+
+
+@bp.route("/<lang>/<domain>/")
+@login_required
+def editor(lang: str, domain: str):
+    """Work on one document block by block."""
+    lang_ = target(lang, domain)
+    if not g.user.can("translator", lang_.tag):
+        abort(403)
+    store = i18n.get_catalogs()
+    catalog = store.get(lang_.locale, domain).catalog
+    glossary = checks.glossary_terms(store.get(lang_.locale, "words-to-know").catalog)
+    items = suggestions.blocks(project(), catalog, msgids(domain), glossary)
+    waiting = suggestions.pending(get_db(), lang_.tag, domain)
+    for block in items:
+        block.pending = [s for s in waiting if s["msgid"] == block.msgid]
+    if request.args.get("show") != "all":
+        items = [b for b in items if b.state != "done" or b.pending] or items
+    row = next(
+        r
+        for r in status.status(project(), [lang_.locale], store, get_content())
+        if r.domain == domain
+    )
+    return render_template(
+        "contrib/editor.html",
+        lang=lang_,
+        domain=domain,
+        items=items,
+        row=row,
+        show=request.args.get("show", "todo"),
+    )
+
+
+def back(lang: str, domain: str, anchor: str = ""):
+    return redirect(
+        url_for(
+            "contrib.editor",
+            lang=lang,
+            domain=domain,
+            show=request.form.get("show", "todo"),
+        )
+        + anchor
+    )
+
+
+@bp.route("/<lang>/<domain>/suggest", methods=["POST"])
+@login_required
+def suggest(lang: str, domain: str):
+    lang_ = target(lang, domain)
+    try:
+        suggestions.suggest(
+            get_db(),
+            g.user,
+            lang_.tag,
+            domain,
+            request.form.get("msgid", ""),
+            request.form.get("text", ""),
+            msgids(domain),
+        )
+        flash(_("Thank you: your suggestion waits for a reviewer."), "ok")
+    except PermissionError:
+        abort(403)
+    except suggestions.SuggestionError as e:
+        flash(_("Not saved: %(reason)s", reason=str(e)), "error")
+    return back(lang_.tag, domain)
+
+
+@bp.route(
+    "/suggestions/<int:suggestion_id>/<any(accept, reject):decision>", methods=["POST"]
+)
+@login_required
+def decide(suggestion_id: int, decision: str):
+    try:
+        row = suggestions.decide(
+            get_db(), project(), g.user, suggestion_id, decision == "accept"
+        )
+    except PermissionError:
+        abort(403)
+    except (suggestions.SuggestionError, ReaderError) as e:
+        flash(_("Not done: %(reason)s", reason=str(e)), "error")
+        return redirect(request.referrer or url_for("contrib.dashboard"))
+    flash(
+        _("Accepted: the reader shows it now.")
+        if decision == "accept"
+        else _("Rejected."),
+        "ok",
+    )
+    return back(row["lang"], row["domain"])
+
+
+@bp.route("/<lang>/<domain>/review", methods=["POST"])
+@login_required
+def review(lang: str, domain: str):
+    """Record a native speaker's review of the whole document."""
+    lang_ = target(lang, domain)
+    if not g.user.can("reviewer", lang_.tag):
+        abort(403)
+    try:
+        status.review(project(), lang_.locale, domain, g.user.display_name)
+        flash(_("Review recorded."), "ok")
+    except ReaderError as e:
+        flash(_("Not done: %(reason)s", reason=e.message), "error")
+    return back(lang_.tag, domain)
+
+
+@bp.route("/<lang>/<domain>.po")
+def download(lang: str, domain: str):
+    """Download the current catalog, to edit in Poedit."""
+    lang_ = target(lang, domain)
+    path = suggestions.catalog_path(project(), lang_.tag, domain)
+    response = current_app.response_class(
+        path.read_bytes(), mimetype="text/x-gettext-translation"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{domain}-{lang_.tag}.po"'
+    )
+    return response
+
+
+@bp.route("/<lang>/<domain>/upload", methods=["POST"])
+@login_required
+def upload(lang: str, domain: str):
+    """Take a .po file edited offline for this language and document."""
+    lang_ = target(lang, domain)
+    file = request.files.get("po")
+    if file is None or not file.filename:
+        flash(_("Choose a .po file first."), "error")
+        return back(lang_.tag, domain)
+    data = file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+    try:
+        if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
+            raise suggestions.SuggestionError("the file is too large")
+        count, applied = suggestions.upload(
+            get_db(),
+            project(),
+            g.user,
+            lang_.tag,
+            domain,
+            data,
+            file.filename,
+            msgids(domain),
+        )
+    except PermissionError:
+        abort(403)
+    except suggestions.SuggestionError as e:
+        flash(_("Nothing was saved: %(reason)s", reason=str(e)), "error")
+        return back(lang_.tag, domain)
+    flash(
+        _("%(n)s translations saved.", n=count)
+        if applied
+        else _("%(n)s suggestions wait for a reviewer.", n=count),
+        "ok",
+    )
+    return back(lang_.tag, domain)
