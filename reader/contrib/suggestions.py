@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message, TranslationError
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..catalogs import is_current, parse_po
@@ -86,7 +87,7 @@ def word_diff(old: str, new: str) -> Markup:
 def catalog_path(project: Project, lang: str, domain: str) -> Path:
     path = project.catalog(lang.replace("-", "_"), domain)
     if not path.is_file():
-        raise SuggestionError(f"there is no {domain!r} catalog for {lang}")
+        raise SuggestionError(_("There is no such document in this language."))
     return path
 
 
@@ -126,9 +127,11 @@ def validate(msgid: str, text: str) -> str:
     """Return a suggestion's text if it keeps the English's Markdown intact."""
     text = text.replace("\r\n", "\n")
     if not text.strip():
-        raise SuggestionError("write a translation first")
+        raise SuggestionError(_("Write a translation first."))
     if len(text) > MAX_LENGTH:
-        raise SuggestionError(f"a translation has at most {MAX_LENGTH} characters")
+        raise SuggestionError(
+            _("A translation has at most %(n)s characters.", n=MAX_LENGTH)
+        )
     message = Message(msgid, text)
     for checker in CHECKERS:
         try:
@@ -151,7 +154,9 @@ def suggest(
     if not user.can("translator", lang):
         raise PermissionError(lang)
     if msgid not in known:
-        raise SuggestionError("this text is not in the document any more: reload")
+        raise SuggestionError(
+            _("This text is not in the document any more. Reload the page.")
+        )
     text = validate(msgid, text)
     cursor = db.execute(
         "INSERT INTO suggestions (lang, domain, msgid, text, author_id) "
@@ -190,7 +195,9 @@ def write_translations(
         for msgid, text in entries.items():
             message = catalog.get(msgid)
             if message is None:
-                raise SuggestionError("this text is not in the catalog any more")
+                raise SuggestionError(
+                    _("This text is not in the document any more. Reload the page.")
+                )
             message.string = text
             message.flags.discard("fuzzy")
             message.previous_id = []
@@ -213,7 +220,7 @@ def decide(
         (suggestion_id,),
     ).fetchone()
     if row is None or row["status"] != "pending":
-        raise SuggestionError("this suggestion was already decided or does not exist")
+        raise SuggestionError(_("Someone already decided on this suggestion."))
     if not reviewer.can("reviewer", row["lang"]):
         raise PermissionError(row["lang"])
     if accept:
@@ -280,7 +287,7 @@ def upload(
                 entries[message.id] = message.string
     if not entries:
         raise SuggestionError(
-            "the file holds no new or changed translations of this document"
+            _("The file holds no new or changed translations of this document.")
         )
     apply_now = user.can("reviewer", lang)
     if apply_now:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import i18n
 from ..content import get_content
@@ -234,9 +235,7 @@ def decide(suggestion_id: int, decision: str):
         flash(_("Not done: %(reason)s", reason=str(e)), "error")
         return redirect(request.referrer or url_for("contrib.dashboard"))
     flash(
-        _("Accepted: the reader shows it now.")
-        if decision == "accept"
-        else _("Rejected."),
+        _("Accepted: readers see it now.") if decision == "accept" else _("Rejected."),
         "ok",
     )
     return back(row["lang"], row["domain"])
@@ -283,7 +282,7 @@ def upload(lang: str, domain: str):
     data = file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
     try:
         if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
-            raise suggestions.SuggestionError("the file is too large")
+            raise suggestions.SuggestionError(_("The file is too large."))
         count, applied = suggestions.upload(
             get_db(),
             project(),
@@ -300,9 +299,13 @@ def upload(lang: str, domain: str):
         flash(_("Nothing was saved: %(reason)s", reason=str(e)), "error")
         return back(lang_.tag, domain)
     flash(
-        _("%(n)s translations saved.", n=count)
+        ngettext("%(num)s translation saved.", "%(num)s translations saved.", count)
         if applied
-        else _("%(n)s suggestions wait for a reviewer.", n=count),
+        else ngettext(
+            "%(num)s suggestion waits for a reviewer.",
+            "%(num)s suggestions wait for a reviewer.",
+            count,
+        ),
         "ok",
     )
     return back(lang_.tag, domain)
