@@ -86,6 +86,11 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def singular(msgid: str | tuple[str, ...]) -> str:
+    """Return the key of a message: its msgid, or a plural's singular form."""
+    return msgid if isinstance(msgid, str) else msgid[0]
+
+
 def is_current(message) -> bool:
     """Tell whether a catalog message holds a usable (non-fuzzy) translation."""
     if message.fuzzy or not message.id:

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, current_app, g
 
-from .catalogs import CatalogStore, Stats
+from .catalogs import CatalogStore, Stats, singular
 from .languages import SOURCE, Language, language
 
 INTERFACE = "messages"
@@ -56,7 +56,7 @@ class Templates:
             return cached[1]
         with self._lock:
             catalog = read_po(io.BytesIO(path.read_bytes()))
-            ids = [m.id for m in catalog if m.id and isinstance(m.id, str)]
+            ids = [singular(m.id) for m in catalog if m.id]
             self._cache[domain] = (version, ids)
             return ids
 
@@ -72,7 +72,7 @@ def interface_stats(locale: str) -> Stats:
     ids = current_app.extensions["reader.templates"].msgids(INTERFACE)
     loaded = store.get(locale, INTERFACE)
     if ids is None:
-        ids = [m.id for m in loaded.catalog if m.id and isinstance(m.id, str)]
+        ids = [singular(m.id) for m in loaded.catalog if m.id]
     return loaded.measure(ids)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..catalogs import CatalogStore, Stats
+from ..catalogs import CatalogStore, Stats, singular
 from ..content import ContentStore
 from ..errors import CatalogError
 from ..i18n import INTERFACE
@@ -50,9 +50,7 @@ def domain_msgids(project: Project, content: ContentStore, domain: str) -> list[
             return document_msgids(doc)
     if not project.template(domain).exists():
         return []  # not extracted yet: nothing to count
-    return [
-        m.id for m in read_template(project, domain) if m.id and isinstance(m.id, str)
-    ]
+    return [singular(m.id) for m in read_template(project, domain) if m.id]
 
 
 def status(
