@@ -1,0 +1,95 @@
+"""Regenerate screenshots of representative pages for people to look at.
+
+    python -m tests.browser.screenshots [OUTDIR]     (default: screenshots/)
+
+Serves the repository's content on a loopback port, opens each page in
+Debian's Chromium at phone (360 x 640) and desktop (1280 x 800) widths and
+writes whole-page PNGs named ``<lang>-<page>-<width>.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .support import (
+    DESKTOP,
+    PHONE,
+    goto,
+    launch,
+    missing_tools,
+    new_page,
+    reader_app,
+    serve,
+)
+from .support import Page as Kind
+
+# (language, page, open the language switcher first). Adding a shot is adding
+# a line; /es/rights-card/ stands in for a print view until there is one.
+SHOTS = [
+    ("es", Kind("chooser", "/"), False),
+    ("es", Kind("documents", "/{lang}/"), False),
+    ("es", Kind("document", "/{lang}/at-your-door/"), False),
+    ("es", Kind("switcher", "/{lang}/at-your-door/"), True),
+    ("es", Kind("rights-card", "/{lang}/rights-card/"), False),
+    ("ar", Kind("documents", "/{lang}/"), False),
+    ("ar", Kind("document", "/{lang}/at-your-door/"), False),
+    ("ar", Kind("switcher", "/{lang}/at-your-door/"), True),
+    ("zh-Hant", Kind("documents", "/{lang}/"), False),
+    ("zh-Hant", Kind("document", "/{lang}/at-your-door/"), False),
+]
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+
+def take(outdir: Path) -> tuple[list[Path], list[str]]:
+    """Write every screenshot into ``outdir``; return the files and the failures."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    written, failed = [], []
+    with serve(reader_app()) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for lang, kind, switcher in SHOTS:
+                path = kind.path.format(lang=lang)
+                for size, viewport in SIZES.items():
+                    target = outdir / f"{lang}-{kind}-{size}.png"
+                    page = new_page(browser, lang, viewport=viewport)
+                    try:
+                        goto(page, base + path, kind.status)
+                        if switcher:
+                            page.locator(".switcher summary").click()
+                        page.screenshot(path=target, full_page=True)
+                        written.append(target)
+                    except (AssertionError, PlaywrightError) as e:
+                        failed.append(f"{target.name}: {e}")
+                    finally:
+                        page.context.close()
+        finally:
+            browser.close()
+    return written, failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, check the tools, take the screenshots."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.browser.screenshots", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("outdir", nargs="?", default="screenshots", type=Path)
+    args = parser.parse_args(argv)
+    missing = [tool for tool in missing_tools() if "axe-core" not in tool]
+    if missing:
+        print("screenshots need " + "; ".join(missing), file=sys.stderr)
+        return 1
+    written, failed = take(args.outdir)
+    for target in written:
+        print(target)
+    for failure in failed:
+        print(f"failed: {failure}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
