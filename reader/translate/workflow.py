@@ -89,16 +89,19 @@ class Report:
     errors: list[ReaderError] = field(default_factory=list)
 
 
+HEADER = {
+    "project": PROJECT,
+    "version": "1.0",
+    "copyright_holder": COPYRIGHT,
+    "msgid_bugs_address": BUGS,
+    "charset": "utf-8",
+    "fuzzy": False,
+}
+
+
 def new_template() -> Catalog:
     """Return an empty template with the project's header."""
-    return Catalog(
-        project=PROJECT,
-        version="1.0",
-        copyright_holder=COPYRIGHT,
-        msgid_bugs_address=BUGS,
-        charset="utf-8",
-        fuzzy=False,
-    )
+    return Catalog(**HEADER)
 
 
 def _add(catalog: Catalog, results, location: str) -> None:
@@ -178,12 +181,7 @@ def start_catalog(template: Catalog, locale: str) -> Catalog:
         # A string keeps the identifier as given (Babel parses 'tl' as 'fil_PH').
         locale=locale,
         domain=template.domain,
-        project=PROJECT,
-        version="1.0",
-        copyright_holder=COPYRIGHT,
-        msgid_bugs_address=BUGS,
-        charset="utf-8",
-        fuzzy=False,
+        **HEADER,
         language_team=f"{loc.get_display_name('en')} <>",
         creation_date=template.creation_date,
     )

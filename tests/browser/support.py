@@ -65,6 +65,11 @@ PAGES = [
     Page("document", "/{lang}/at-your-door/"),
     Page("not-found", "/{lang}/no-such-page/", 404),
     Page("credits", "/{lang}/credits/"),
+    Page("print view", "/{lang}/rights-card/print/"),
+    Page("bilingual print view", "/{lang}/at-your-door/print/?with=en"),
+    Page("print form error", "/{lang}/rights-card/print/?org=%3Cb%3E", 400),
+    Page("translator dashboard", "/translate/"),
+    Page("translator sign-in", "/translate/login"),
 ]
 BY_NAME = {page.name: page for page in PAGES}
 
