@@ -81,6 +81,14 @@ def wrk(url: str) -> dict:
 def serving(export_dir: Path) -> None:
     say("## Serving: gunicorn (gunicorn.conf.py, 2 sync workers) under wrk")
     say()
+    say(
+        "Document pages come from the front cache (reader/pages.py): a WSGI "
+        "middleware that answers a repeat request for an unchanged page before "
+        "Flask routes it, after one stat of each file the page is made from. "
+        "/healthz goes through Flask. The chooser varies by Accept-Language and "
+        "goes through Flask and the page cache."
+    )
+    say()
     port = free_port()
     env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
     gunicorn = subprocess.Popen(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -33,6 +34,15 @@ _TRANSLATOR = re.compile(
     r"^([^<>,#]+?)\s*(?:<[^>]*>)?\s*,\s*(?:\d{4}(?:\s*[-,]\s*\d{4})*)\.?$|^([^<>,#]+?)\s*<[^>]*>$"
 )
 _PLACEHOLDERS = {"FIRST AUTHOR", "FULL NAME", ""}
+
+
+def file_version(path: str) -> tuple[int, int] | None:
+    """Return a file's version, (mtime in ns, size), or None if it is missing."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def check_syntax(text: str, path: Path | str) -> None:
@@ -179,11 +189,30 @@ class CatalogStore:
         self.directory = Path(directory)
         self._loaded: dict[tuple[str, str], LoadedCatalog] = {}
         self._reviews: dict[str, tuple[dict, tuple[int, int] | None]] = {}
+        self._files: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     def path(self, locale: str, domain: str, ext: str = ".po") -> Path:
         """Return the file of a catalog."""
         return self.directory / locale / "LC_MESSAGES" / f"{domain}{ext}"
+
+    def file(self, locale: str, domain: str) -> str:
+        """Return a catalog's ``.po`` path as a string (cheap, for every request)."""
+        key = (locale, domain)
+        path = self._files.get(key)
+        if path is None:
+            path = self._files[key] = str(self.path(locale, domain))
+        return path
+
+    def reviews_file(self, locale: str) -> str:
+        """Return the path of a locale's review records."""
+        from .reviews import FILENAME
+
+        key = (locale, "reviews.json")
+        path = self._files.get(key)
+        if path is None:
+            path = self._files[key] = str(self.directory / locale / FILENAME)
+        return path
 
     def locales(self) -> list[str]:
         """Return the locales that have an interface catalog."""
@@ -197,11 +226,7 @@ class CatalogStore:
 
     def version(self, locale: str, domain: str) -> tuple[int, int] | None:
         """Return the on-disk version (mtime, size) of a catalog, or None."""
-        try:
-            stat = self.path(locale, domain).stat()
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size)
+        return file_version(self.file(locale, domain))
 
     def get(self, locale: str, domain: str) -> LoadedCatalog:
         """Return a catalog as of now, re-reading its file if it changed."""
@@ -252,19 +277,17 @@ class CatalogStore:
 
     def reviews(self, locale: str) -> tuple[dict, tuple[int, int] | None]:
         """Return a locale's review records and their file version."""
-        from .reviews import FILENAME, read_reviews
+        from .reviews import read_reviews
 
-        path = self.directory / locale / FILENAME
-        try:
-            stat = path.stat()
-            version = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
+        path = self.reviews_file(locale)
+        version = file_version(path)
+        if version is None:
             return {}, None
         cached = self._reviews.get(locale)
         if cached and cached[1] == version:
             return cached
         try:
-            records = read_reviews(path)
+            records = read_reviews(Path(path))
         except CatalogError as e:
             log.error("%s; showing translations as unreviewed until it is fixed", e)
             records = {}

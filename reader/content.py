@@ -160,11 +160,19 @@ class ContentStore:
         self._docs: dict[str, Document] = {}
         self._seen: dict[str, tuple[int, int]] = {}
         self.errors: dict[str, ContentError] = {}
+        self._files: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def _refresh(self, slug: str, path: Path) -> Document | None:
+    def file(self, slug: str) -> str:
+        """Return the path of a document's file as a string."""
+        path = self._files.get(slug)
+        if path is None:
+            path = self._files[slug] = str(self.directory / f"{slug}.md")
+        return path
+
+    def _refresh(self, slug: str, path: Path | str) -> Document | None:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             with self._lock:
                 self._docs.pop(slug, None)
@@ -176,7 +184,7 @@ class ContentStore:
             return self._docs.get(slug)
         with self._lock:
             try:
-                self._docs[slug] = load_document(path)
+                self._docs[slug] = load_document(Path(path))
                 self.errors.pop(slug, None)
             except (ContentError, OSError) as e:
                 error = (
@@ -194,7 +202,7 @@ class ContentStore:
         """Return the current document for ``slug``, or None."""
         if not SLUG.match(slug):
             return None
-        return self._refresh(slug, self.directory / f"{slug}.md")
+        return self._refresh(slug, self.file(slug))
 
     def all(self) -> list[Document]:
         """Return every servable document, in reading order."""

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
+
+from .catalogs import file_version
 
 
 @dataclass(frozen=True)
@@ -76,22 +79,114 @@ def respond(page: Page, status: int = 200) -> Response:
     return response
 
 
-def cached_page(key: Hashable, build: Callable[[], str], versions, status: int = 200):
-    """Serve a page from the cache; ``versions`` are its files' (mtime, size).
+def cached_page(
+    key: Hashable,
+    build: Callable[[], str],
+    files: list[str],
+    status: int = 200,
+    front: bool = True,
+):
+    """Serve a page from the cache; ``files`` are the files it is made from.
 
-    The published languages are part of every key: each page lists them.
+    The key holds their versions (mtime, size) and the published languages,
+    which every page lists. Unless ``front`` is false (a page that differs by
+    request header), the front cache may answer the next requests for it.
     """
     from .i18n import reader_languages
 
-    stamps = tuple(v for v in versions if v)
-    last_modified = max((v[0] for v in stamps), default=0)
+    versions = tuple(file_version(f) for f in files)
+    last_modified = max((v[0] for v in versions if v), default=0)
     langs = tuple(lang.tag for lang in reader_languages())
     page = current_app.extensions["reader.pages"].get(
-        (key, stamps, langs, status), build, last_modified
+        (key, versions, langs, status), build, last_modified
     )
+    if front and status == 200 and not request.query_string:
+        request.environ[FRONT_KEY] = (tuple(files), versions)
     return respond(page, status)
 
 
+FRONT_KEY = "reader.front"
+
+
+@dataclass(frozen=True)
+class FrontEntry:
+    """A page as last sent, with the files it was made from."""
+
+    headers: list[tuple[str, str]]
+    body: bytes
+    files: tuple[str, ...]
+    versions: tuple
+    made: float
+
+    def fresh(self, seconds: float) -> bool:
+        """Tell whether no file changed and the published set is recent."""
+        if time.monotonic() - self.made >= seconds:
+            return False
+        return all(
+            file_version(f) == v for f, v in zip(self.files, self.versions, strict=True)
+        )
+
+
+class FrontCache:
+    """WSGI middleware that answers repeat requests for unchanged pages from
+    memory, before Flask routes them.
+
+    An entry is used only while every file it was made from is unchanged on
+    disk (checked with a stat per file on each request), so a saved
+    translation still shows on the next request, and for at most
+    ``PUBLISH_CHECK_SECONDS``, after which Flask serves it again and checks
+    which languages are published. Conditional and query requests always go
+    to Flask.
+    """
+
+    def __init__(self, wsgi_app, seconds: float, size: int) -> None:
+        self.wsgi_app = wsgi_app
+        self.seconds = seconds
+        self.size = size
+        self.entries: dict[str, FrontEntry] = {}
+        self.hits = 0
+
+    def __call__(self, environ, start_response):
+        cacheable = (
+            environ.get("REQUEST_METHOD") == "GET"
+            and not environ.get("QUERY_STRING")
+            and "HTTP_IF_NONE_MATCH" not in environ
+            and "HTTP_IF_MODIFIED_SINCE" not in environ
+        )
+        path = environ.get("PATH_INFO", "")
+        if cacheable:
+            entry = self.entries.get(path)
+            if entry is not None and entry.fresh(self.seconds):
+                self.hits += 1
+                start_response("200 OK", list(entry.headers))
+                return [entry.body]
+        sent: list = []
+
+        def capture(status, headers, exc_info=None):
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        deps = environ.get(FRONT_KEY)
+        if not cacheable or deps is None or not sent or not sent[0].startswith("200"):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if len(self.entries) >= self.size:
+            self.entries.clear()
+        self.entries[path] = FrontEntry(
+            list(sent[1]), body, deps[0], deps[1], time.monotonic()
+        )
+        return [body]
+
+
 def init_app(app: Flask) -> None:
-    """Attach the page cache."""
+    """Attach the page cache, and the front cache when pages may be kept."""
     app.extensions["reader.pages"] = PageCache(app.config["PAGE_CACHE_SIZE"])
+    seconds = app.config["PUBLISH_CHECK_SECONDS"]
+    if seconds > 0:
+        app.wsgi_app = FrontCache(app.wsgi_app, seconds, app.config["PAGE_CACHE_SIZE"])
+        app.extensions["reader.front"] = app.wsgi_app

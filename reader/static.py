@@ -44,4 +44,6 @@ def cache_static(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Offer ``static_url`` to templates and set long-lived caching."""
     app.add_template_global(static_url)
+    # Every page links the stylesheet by its hash: pages depend on this file.
+    app.extensions["reader.stylesheet"] = str(Path(app.static_folder) / "style.css")
     app.after_request(cache_static)

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from . import i18n
+from .catalogs import file_version
 from .content import Document, get_content
 from .languages import SOURCE, Language, find, language, negotiate
 from .pages import cached_page
@@ -58,16 +59,28 @@ def fallback_note() -> str:
     return _("Not translated yet: shown in English.")
 
 
-def doc_versions(lang: Language, doc: Document | None = None) -> list:
-    """Return the versions of the files a page in ``lang`` is made from:
-    the interface catalog and, for a document, its file, catalog and reviews.
+def page_files(lang: Language, doc: Document | None = None) -> list[str]:
+    """Return the files a page in ``lang`` is made from: the stylesheet (its
+    URL carries a hash), the interface catalog and, for a document, its file,
+    catalog and reviews.
     """
     store = i18n.get_catalogs()
-    versions = [store.version(lang.locale, i18n.INTERFACE)]
+    files = [
+        current_app.extensions["reader.stylesheet"],
+        store.file(lang.locale, "messages"),
+    ]
     if doc is not None:
-        versions += [doc.version, store.version(lang.locale, doc.slug)]
-        versions.append(store.reviews(lang.locale)[1])
-    return versions
+        files += [
+            get_content().file(doc.slug),
+            store.file(lang.locale, doc.slug),
+            store.reviews_file(lang.locale),
+        ]
+    return files
+
+
+def doc_versions(lang: Language, doc: Document | None = None) -> list:
+    """Return the versions of the files a page in ``lang`` is made from."""
+    return [file_version(f) for f in page_files(lang, doc)]
 
 
 def rendered(doc: Document, lang: Language):
@@ -117,7 +130,8 @@ def chooser():
     response = cached_page(
         ("chooser", tags),
         lambda: render_template("chooser.html", ordered=ordered),
-        doc_versions(ordered[0]),
+        page_files(ordered[0]),
+        front=False,  # it differs by Accept-Language
     )
     response.vary.add("Accept-Language")
     return response
@@ -135,10 +149,11 @@ def index(lang: str):
             "index.html", items=items, alternates=alternates("reader.index")
         )
 
-    versions = doc_versions(language_)
+    # The folder too: adding a document changes the list.
+    files = [*page_files(language_), str(get_content().directory)]
     for doc in docs:
-        versions += doc_versions(language_, doc)[1:]
-    return cached_page(("index", language_.tag, g.preview), build, versions)
+        files += page_files(language_, doc)[2:]
+    return cached_page(("index", language_.tag, g.preview), build, files)
 
 
 @bp.route("/<lang>/<slug>/")
@@ -160,7 +175,7 @@ def document(lang: str, slug: str):
         )
 
     return cached_page(
-        ("doc", language_.tag, slug), build, doc_versions(language_, doc)
+        ("doc", language_.tag, slug, g.preview), build, page_files(language_, doc)
     )
 
 
@@ -176,10 +191,9 @@ def credits(lang: str):
             "credits.html", names=names, alternates=alternates("reader.credits")
         )
 
-    versions = doc_versions(language_)
     folder = store.directory / language_.locale / "LC_MESSAGES"
-    versions += [store.version(language_.locale, p.stem) for p in folder.glob("*.po")]
-    return cached_page(("credits", language_.tag, g.preview), build, versions)
+    files = page_files(language_) + [str(p) for p in sorted(folder.glob("*.po"))]
+    return cached_page(("credits", language_.tag, g.preview), build, files)
 
 
 @bp.route("/healthz")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
 from helpers import parse
 
 
@@ -106,3 +107,67 @@ def test_static_files_are_versioned_and_long_lived(client):
     with client.get(css) as response:
         assert response.status_code == 200
         assert "immutable" in response.headers["Cache-Control"]
+
+
+@pytest.fixture
+def front_app(site):
+    """An app whose front cache is on (it is off when PUBLISH_CHECK_SECONDS is 0)."""
+    from reader import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(site / "content"),
+            "TRANSLATIONS_DIR": str(site / "translations"),
+            "PUBLISH_THRESHOLD": 0,
+            "PUBLISH_CHECK_SECONDS": 60,
+        }
+    )
+
+
+def test_front_cache_answers_repeats_and_sees_changes_at_once(front_app, site):
+    client = front_app.test_client()
+    front = front_app.extensions["reader.front"]
+    first = client.get("/es/door/")
+    second = client.get("/es/door/")
+    assert front.hits == 1
+    assert second.get_data() == first.get_data()
+    for header in ("Content-Security-Policy", "ETag", "Cache-Control"):
+        assert second.headers[header] == first.headers[header]
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    touch_write(po, po.read_text("utf-8").replace("En la puerta", "Ante la puerta"))
+    assert "Ante la puerta" in parse(client.get("/es/door/")).plain
+    doc = site / "content" / "door.md"
+    touch_write(doc, doc.read_text("utf-8").replace("Stay calm.", "Stay very calm."))
+    assert "Stay very calm." in parse(client.get("/es/door/")).plain
+    assert front.hits == 1
+
+
+def test_front_cache_leaves_conditional_query_and_varying_requests_to_flask(front_app):
+    client = front_app.test_client()
+    front = front_app.extensions["reader.front"]
+    etag = client.get("/es/door/").headers["ETag"]
+    assert client.get("/es/door/", headers={"If-None-Match": etag}).status_code == 304
+    client.get("/es/door/?x=1")
+    client.get("/", headers={"Accept-Language": "ar"})
+    chooser = client.get("/", headers={"Accept-Language": "es"})
+    assert parse(chooser).find("a", hreflang="es")[0]["href"] == "/es/"
+    assert [a["href"] for a in parse(chooser).find("a") if a.get("hreflang")][
+        0
+    ] == "/es/"
+    client.get("/es/nope/")
+    assert client.get("/es/nope/").status_code == 404
+    assert front.hits == 0
+
+
+def test_new_document_shows_on_the_list_despite_the_front_cache(front_app, site):
+    client = front_app.test_client()
+    client.get("/en/")
+    client.get("/en/")
+    (site / "content" / "new.md").write_text(
+        (site / "content" / "plain.md")
+        .read_text("utf-8")
+        .replace("Not translated", "Brand new"),
+        encoding="utf-8",
+    )
+    assert "Brand new" in parse(client.get("/en/")).plain
