@@ -11,7 +11,7 @@ from ..errors import CatalogError
 from ..i18n import INTERFACE
 from ..languages import tag_of
 from ..render import document_msgids
-from ..reviews import UNREVIEWED, ReviewState, record, state
+from ..reviews import ReviewState, record, state
 from .workflow import Project, read_template
 
 
@@ -71,11 +71,7 @@ def status(
         records = store.reviews(locale)[0]
         for domain, msgids in ids.items():
             catalog = store.get(locale, domain)
-            review = (
-                ReviewState(UNREVIEWED)
-                if domain == INTERFACE
-                else state(records, domain, msgids, catalog)
-            )
+            review = state(records, domain, msgids, catalog)
             rows.append(Row(tag_of(locale), domain, catalog.measure(msgids), review))
     return rows
 
