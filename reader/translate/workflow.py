@@ -19,7 +19,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
 
-from ..catalogs import is_current
 from ..content import SLUG
 from ..errors import CatalogError, ContentError, ReaderError
 from ..i18n import INTERFACE
@@ -294,8 +293,3 @@ def compile_all(project: Project) -> Report:
             except CatalogError as e:
                 report.errors.append(e)
     return report
-
-
-def translated_count(catalog: Catalog) -> int:
-    """Count the current translations of a catalog."""
-    return sum(1 for m in catalog if is_current(m))
