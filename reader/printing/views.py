@@ -17,6 +17,7 @@ from flask import (
 )
 
 from .. import i18n
+from ..catalogs import file_version
 from ..content import Document, get_content
 from ..languages import SOURCE, Language, find, language
 from ..render import render_blocks, render_section
@@ -71,8 +72,18 @@ def branding_or_400() -> Branding:
         abort(400)
 
 
+PRINT_CSS = ("print.css", "card.css", "page-letter.css", "page-a4.css")
+
+
+def print_versions() -> list:
+    """Return the versions of the print stylesheets: a PDF depends on them."""
+    folder = current_app.static_folder
+    return [file_version(f"{folder}/{name}") for name in PRINT_CSS]
+
+
 def versions_for(lang: Language, doc: Document, other: Language | None) -> tuple:
-    versions = doc_versions(lang, doc)
+    """Return the versions of everything a print of ``doc`` is made from."""
+    versions = doc_versions(lang, doc) + print_versions()
     if other is not None and other.tag != SOURCE:
         versions.append(i18n.get_catalogs().version(other.locale, doc.slug))
     return tuple(versions)
@@ -249,7 +260,7 @@ def pack_pdf(lang: str, paper: str):
     """Download every guide and a card sheet in one PDF."""
     language_ = resolve(lang)
     branding = branding_or_400()
-    versions = doc_versions(language_)
+    versions = doc_versions(language_) + print_versions()
     for doc in get_content().all():
         versions += doc_versions(language_, doc)[1:]
     key = ("pack", language_.tag, paper, branding.key, tuple(versions))

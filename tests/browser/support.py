@@ -114,6 +114,7 @@ def every_page(app: Flask) -> list[str]:
     for tag in tags:
         paths += [f"/{tag}/", f"/{tag}/credits/"]
         paths += [f"/{tag}/{slug}/" for slug in slugs]
+        paths += [f"/{tag}/{slug}/print/" for slug in slugs]
     return paths
 
 

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 TAP_TARGETS = (
     "header.site a, header.site summary, header.site button, .languages a, .documents a"
 )
-SWITCHER = ".switcher summary, .switcher-link"
+# On the chooser the list of languages is the switcher: its first entry.
+SWITCHER = ".switcher summary, .switcher-link, .languages li:first-child a"
 
 BOXES = """selector => [...document.querySelectorAll(selector)]
   .filter(el => el.checkVisibility({visibilityProperty: true}))
