@@ -189,19 +189,11 @@ def settings() -> dict:
 
 
 def all_pages(client) -> list[str]:
+    from reader.export import page_paths
     from reader.i18n import reader_languages
 
     with client.application.test_request_context("/"):
-        tags = [lang.tag for lang in reader_languages()]
-        from reader.content import get_content
-
-        slugs = [doc.slug for doc in get_content().all()]
-    paths = ["/"]
-    for tag in tags:
-        paths += [f"/{tag}/", f"/{tag}/credits/"]
-        paths += [f"/{tag}/{slug}/" for slug in slugs]
-        paths += [f"/{tag}/{slug}/print/" for slug in slugs]
-    return paths
+        return page_paths([lang.tag for lang in reader_languages()])
 
 
 def page_weight() -> None:

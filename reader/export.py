@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import click
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, current_app, url_for
 from flask.cli import with_appcontext
 
 from . import i18n
@@ -55,6 +55,24 @@ def pages(languages: list[str]) -> Iterator[tuple[str, dict]]:
                 yield "print.card_pdf", page
                 for paper in ("letter", "a4"):
                     yield "print.sheet_pdf", {**page, "paper": paper}
+
+
+HTML_ENDPOINTS = {
+    "reader.chooser",
+    "reader.index",
+    "reader.credits",
+    "reader.document",
+    "print.guide",
+}
+
+
+def page_paths(languages: list[str]) -> list[str]:
+    """Return the path of every HTML page in ``languages`` (no PDFs)."""
+    return [
+        url_for(endpoint, **values)
+        for endpoint, values in pages(languages)
+        if endpoint in HTML_ENDPOINTS
+    ]
 
 
 def exporting_app(config: dict, languages: list[str] | None, pdfs: PdfCache) -> Flask:

@@ -21,7 +21,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from reader import ROOT, create_app, i18n
-from reader.content import get_content
+from reader.export import page_paths
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -108,14 +108,7 @@ def reader_app() -> Flask:
 def every_page(app: Flask) -> list[str]:
     """Return the path of every page in every language the reader has."""
     with app.test_request_context():
-        tags = [lang.tag for lang in i18n.all_languages()]
-        slugs = [doc.slug for doc in get_content().all()]
-    paths = ["/"]
-    for tag in tags:
-        paths += [f"/{tag}/", f"/{tag}/credits/"]
-        paths += [f"/{tag}/{slug}/" for slug in slugs]
-        paths += [f"/{tag}/{slug}/print/" for slug in slugs]
-    return paths
+        return page_paths([lang.tag for lang in i18n.all_languages()])
 
 
 class _QuietHandler(WSGIRequestHandler):
