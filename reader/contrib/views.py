@@ -77,6 +77,15 @@ def target(lang: str, domain: str) -> Language:
     return found
 
 
+@bp.app_template_filter("domain_title")
+def domain_title(domain: str) -> str:
+    """Return what translators call a domain: a document's English title."""
+    if domain == i18n.INTERFACE:
+        return _("Site interface (buttons, notices)")
+    doc = get_content().get(domain)
+    return doc.title if doc is not None else domain
+
+
 def msgids(domain: str) -> list[str]:
     return status.domain_msgids(project(), get_content(), domain)
 

@@ -21,7 +21,14 @@ from ..catalogs import file_version
 from ..content import Document, get_content
 from ..languages import SOURCE, Language, find, language
 from ..render import render_blocks, render_section
-from ..views import doc_versions, fallback_note, rendered, resolve, use_language
+from ..views import (
+    alternates,
+    doc_versions,
+    fallback_note,
+    rendered,
+    resolve,
+    use_language,
+)
 from . import cards
 from .branding import Branding, BrandingError, parse_branding
 from .pdf import cached_pdf
@@ -151,7 +158,12 @@ def guide(lang: str, slug: str):
     branding = branding_or_400()
     context = guide_context(language_, doc, paper_arg(), branding)
     languages = i18n.reader_languages()
-    return render_template("print/view.html", languages=languages, **context)
+    return render_template(
+        "print/view.html",
+        languages=languages,
+        alternates=alternates("print.guide", slug=slug),
+        **context,
+    )
 
 
 @bp.route("/<lang>/<slug>/<any(letter, a4):paper>.pdf")
