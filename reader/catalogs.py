@@ -155,6 +155,11 @@ class LoadedCatalog:
             return None
         return message.string if isinstance(message.string, str) else None
 
+    def has(self, msgid: str) -> bool:
+        """Tell whether ``msgid`` (or a plural's singular) is translated."""
+        message = self.catalog.get(msgid)
+        return message is not None and is_current(message)
+
     def measure(self, msgids: Iterable[str]) -> Stats:
         """Count how many of ``msgids`` are translated, fuzzy or missing.
 

@@ -14,6 +14,7 @@ import flask_babel
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, current_app, g
+from markupsafe import Markup, escape
 
 from .catalogs import CatalogStore, Stats, singular
 from .languages import SOURCE, Language, language
@@ -59,6 +60,33 @@ class Templates:
             ids = [singular(m.id) for m in catalog if m.id]
             self._cache[domain] = (version, ids)
             return ids
+
+
+def _marked(msgid: str, text: str) -> str:
+    """Wrap interface text that is still English in a ``lang="en"`` span.
+
+    Screen readers then read it with an English voice (WCAG 3.1.2), and the
+    page says honestly which words are not translated yet. The text is
+    escaped: Jinja marks whatever gettext returns as safe HTML, and a
+    translation is untrusted input.
+    """
+    locale = flask_babel.get_locale()
+    if locale is None or str(locale) == SOURCE:
+        return escape(text)
+    if get_catalogs().get(str(locale), INTERFACE).has(msgid):
+        return escape(text)
+    return Markup('<span lang="en" dir="ltr">{}</span>').format(text)
+
+
+def marked_gettext(msgid: str) -> str:
+    """Translate an interface string for a template, marking English fallbacks."""
+    return _marked(msgid, flask_babel.get_translations().ugettext(msgid))
+
+
+def marked_ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a plural interface string, marking English fallbacks."""
+    text = flask_babel.get_translations().ungettext(singular, plural, n)
+    return _marked(singular, text)
 
 
 def get_catalogs() -> CatalogStore:
@@ -154,6 +182,9 @@ def init_app(app: Flask) -> None:
     babel = flask_babel.Babel()
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = CatalogDomain(store)
+    app.jinja_env.install_gettext_callables(
+        gettext=marked_gettext, ngettext=marked_ngettext, newstyle=True
+    )
     # Flask-Babel keeps the locale on the app context; a context reused across
     # requests (tests, the static freezer) would serve one language everywhere.
     app.before_request(flask_babel.refresh)

@@ -89,3 +89,29 @@ def test_hostile_translation_is_inert(client, site, payload):
 def test_markdown_in_translations_still_renders(client, site):
     html = client.get("/es/door/").get_data(as_text=True)
     assert "<li>Pida una <strong>orden</strong>.</li>" in html
+
+
+def test_hostile_interface_translation_is_escaped(client, site):
+    po = site / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+    po.write_text(
+        po.read_text("utf-8").replace(
+            'msgstr "Conozca sus derechos"',
+            'msgstr "<a href=\\"https://evil.example/\\">Conozca</a><script>alert(1)</script>"',
+        ),
+        encoding="utf-8",
+    )
+    html = client.get("/es/").get_data(as_text=True)
+    assert (
+        "<script>alert(1)" not in html and '<a href="https://evil.example/' not in html
+    )
+    assert "&lt;script&gt;alert(1)" in html
+
+
+def test_untranslated_interface_text_is_marked_english(client):
+    html = client.get("/es/door/").get_data(as_text=True)
+    # "Skip to content" has no Spanish in the test catalog; "Page not found" has.
+    assert '<span lang="en" dir="ltr">Skip to content</span>' in html
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title
+    missing = client.get("/es/nope/").get_data(as_text=True)
+    assert "<h1>Página no encontrada</h1>" in missing
