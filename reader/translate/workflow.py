@@ -268,12 +268,14 @@ def compile_catalog(project: Project, locale: str, domain: str) -> Path:
     path = project.catalog(locale, domain)
     catalog = load_po(path, locale)
     problems = [
-        f"{message.id!r}: {error}"
+        (message.lineno, f"{message.id!r}: {error}")
         for message, errors in catalog.check()
         for error in errors
     ]
     if problems:
-        raise CatalogError(path, None, "; ".join(problems) + ": fix the translation")
+        raise CatalogError(
+            path, problems[0][0], "; ".join(text for _, text in problems)
+        )
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     target = project.catalog(locale, domain, ".mo")
