@@ -24,7 +24,8 @@ def _report(report: workflow.Report, verb: str) -> None:
     if report.unchanged:
         click.echo(f"{len(report.unchanged)} file(s) unchanged")
     for error in report.errors:
-        click.echo(f"error: {error}", err=True)
+        where = str(error).replace(str(project.root) + "/", "")
+        click.echo(f"error: {where}", err=True)
     if report.errors:
         raise click.ClickException(f"{len(report.errors)} error(s): see above")
 
