@@ -150,10 +150,10 @@ class LoadedCatalog:
 
     def lookup(self, msgid: str) -> str | None:
         """Return the current translation of ``msgid``, or None."""
-        message = self.catalog.get(msgid)
-        if message is None or not is_current(message):
+        if not self.has(msgid):
             return None
-        return message.string if isinstance(message.string, str) else None
+        string = self.catalog.get(msgid).string
+        return string if isinstance(string, str) else None
 
     def has(self, msgid: str) -> bool:
         """Tell whether ``msgid`` (or a plural's singular) is translated."""

@@ -20,9 +20,9 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def app(site: Path):
-    """Return an app serving the test site; every language is published."""
+def site_app(site: Path, **config):
+    """Return an app over a copy of the test site: every language published,
+    the front cache off (``PUBLISH_CHECK_SECONDS`` 0), unless ``config`` says."""
     return create_app(
         {
             "TESTING": True,
@@ -30,8 +30,15 @@ def app(site: Path):
             "TRANSLATIONS_DIR": str(site / "translations"),
             "PUBLISH_THRESHOLD": 0,
             "PUBLISH_CHECK_SECONDS": 0,
+            **config,
         }
     )
+
+
+@pytest.fixture
+def app(site: Path):
+    """Return an app serving the test site; every language is published."""
+    return site_app(site)
 
 
 @pytest.fixture

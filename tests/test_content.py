@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from conftest import site_app
 from helpers import parse
 
 from reader.content import load_document
@@ -37,19 +38,12 @@ def test_bad_front_matter_names_file_line_and_fix(tmp_path, text, line, words):
 
 
 def test_broken_document_is_logged_and_the_rest_serves(site, caplog):
-    from reader import create_app
 
     (site / "content" / "broken.md").write_text(
         "---\ntitle: [oops\n---\nBody\n", encoding="utf-8"
     )
     with caplog.at_level(logging.ERROR):
-        app = create_app(
-            {
-                "TESTING": True,
-                "CONTENT_DIR": str(site / "content"),
-                "TRANSLATIONS_DIR": str(site / "translations"),
-            }
-        )
+        app = site_app(site)
     assert any("broken.md:2" in r.getMessage() for r in caplog.records)
     client = app.test_client()
     assert client.get("/en/").status_code == 200

@@ -8,9 +8,9 @@ import subprocess
 import threading
 
 import pytest
+from conftest import site_app
 from helpers import parse
 
-from reader import create_app
 from reader.contrib import db as dbmod
 from reader.contrib import users
 
@@ -20,16 +20,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def app(site, tmp_path):
     """An app over the test site, extracted and updated like a real checkout."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(site / "content"),
-            "TRANSLATIONS_DIR": str(site / "translations"),
-            "PUBLISH_THRESHOLD": 0,
-            "PUBLISH_CHECK_SECONDS": 0,
-            "TRANSLATOR_DB": str(tmp_path / "db" / "t.sqlite3"),
-            "SECRET_KEY": "test",
-        }
+    app = site_app(
+        site, TRANSLATOR_DB=str(tmp_path / "db" / "t.sqlite3"), SECRET_KEY="test"
     )
     runner = app.test_cli_runner()
     for step in ("extract", "update"):

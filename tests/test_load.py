@@ -10,9 +10,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import site_app
 from werkzeug.serving import make_server
-
-from reader import create_app
 
 EXPECTED = {  # path -> (html lang, text only that language's page has)
     "/es/door/": ("es", "En la puerta"),
@@ -27,13 +26,8 @@ EXPECTED = {  # path -> (html lang, text only that language's page has)
 @pytest.fixture
 def live(site):
     """Serve the test site on a free loopback port with a threaded server."""
-    app = create_app(
-        {
-            "CONTENT_DIR": str(site / "content"),
-            "TRANSLATIONS_DIR": str(site / "translations"),
-            "PUBLISH_THRESHOLD": 0,
-        }
-    )
+    # A real server: errors become 500s, and the front cache is on.
+    app = site_app(site, TESTING=False, PUBLISH_CHECK_SECONDS=2.0)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+from conftest import site_app
 from helpers import parse
 
 
@@ -112,17 +113,7 @@ def test_static_files_are_versioned_and_long_lived(client):
 @pytest.fixture
 def front_app(site):
     """An app whose front cache is on (it is off when PUBLISH_CHECK_SECONDS is 0)."""
-    from reader import create_app
-
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(site / "content"),
-            "TRANSLATIONS_DIR": str(site / "translations"),
-            "PUBLISH_THRESHOLD": 0,
-            "PUBLISH_CHECK_SECONDS": 60,
-        }
-    )
+    return site_app(site, PUBLISH_CHECK_SECONDS=60)
 
 
 def test_front_cache_answers_repeats_and_sees_changes_at_once(front_app, site):
