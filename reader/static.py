@@ -16,13 +16,20 @@ def _digest(path: str, mtime_ns: int) -> str:
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=6).hexdigest()
 
 
+def link_for(endpoint: str, **values) -> str:
+    """Return a URL, relative to the current page when exporting static files."""
+    if current_app.config.get("FREEZER_RELATIVE_URLS"):
+        from flask_frozen import relative_url_for
+
+        return relative_url_for(endpoint, **values)
+    return url_for(endpoint, **values)
+
+
 def static_url(filename: str) -> str:
     """Return the URL of a static file with its content hash as version."""
     if current_app.config.get("FREEZER_RELATIVE_URLS"):
         # A static export is a snapshot: plain relative paths work on file://.
-        from flask_frozen import relative_url_for
-
-        return relative_url_for("static", filename=filename)
+        return link_for("static", filename=filename)
     path = Path(current_app.static_folder) / filename
     version = _digest(str(path), path.stat().st_mtime_ns)
     return url_for("static", filename=filename, v=version)

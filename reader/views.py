@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext as _
 
@@ -22,6 +21,7 @@ from .languages import SOURCE, Language, find, language, negotiate
 from .pages import cached_page
 from .render import document_msgids, render_document
 from .reviews import UNREVIEWED, ReviewState, state
+from .static import link_for
 
 bp = Blueprint("reader", __name__)
 
@@ -94,15 +94,6 @@ def rendered(doc: Document, lang: Language):
         store.reviews(lang.locale)[0], doc.slug, document_msgids(doc), catalog
     )
     return page, review
-
-
-def link_for(endpoint: str, **values) -> str:
-    """Return a URL, relative to the current page when exporting static files."""
-    if current_app.config.get("FREEZER_RELATIVE_URLS"):
-        from flask_frozen import relative_url_for
-
-        return relative_url_for(endpoint, **values)
-    return url_for(endpoint, **values)
 
 
 @bp.app_template_global()
