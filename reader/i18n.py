@@ -16,7 +16,7 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, g
 from markupsafe import Markup, escape
 
-from .catalogs import CatalogStore, Stats, singular
+from .catalogs import CatalogStore, Stats, file_version, singular
 from .languages import SOURCE, Language, language
 
 INTERFACE = "messages"
@@ -47,11 +47,9 @@ class Templates:
     def msgids(self, domain: str) -> list[str] | None:
         """Return the messages of ``<domain>.pot``, or None if there is none."""
         path = self.store.directory / f"{domain}.pot"
-        try:
-            stat = path.stat()
-        except OSError:
+        version = file_version(str(path))
+        if version is None:
             return None
-        version = (stat.st_mtime_ns, stat.st_size)
         cached = self._cache.get(domain)
         if cached and cached[0] == version:
             return cached[1]
