@@ -88,9 +88,12 @@ def cached_page(
 ):
     """Serve a page from the cache; ``files`` are the files it is made from.
 
-    The key holds their versions (mtime, size) and the published languages,
-    which every page lists. Unless ``front`` is false (a page that differs by
-    request header), the front cache may answer the next requests for it.
+    The key holds their versions (mtime, size), the published languages,
+    which every page lists, and the script root its links start with:
+    everything a page depends on besides ``key``. ``build`` must read the
+    files itself (after their versions are taken here), never use what was
+    read before. Unless ``front`` is false (a page that differs by request
+    header), the front cache may answer the next requests for it.
     """
     from .i18n import reader_languages
 
@@ -98,7 +101,7 @@ def cached_page(
     last_modified = max((v[0] for v in versions if v), default=0)
     langs = tuple(lang.tag for lang in reader_languages())
     page = current_app.extensions["reader.pages"].get(
-        (key, versions, langs, status), build, last_modified
+        (key, versions, langs, request.script_root, status), build, last_modified
     )
     if front and status == 200 and not request.query_string:
         request.environ[FRONT_KEY] = (tuple(files), versions)
@@ -143,7 +146,7 @@ class FrontCache:
         self.wsgi_app = wsgi_app
         self.seconds = seconds
         self.size = size
-        self.entries: dict[str, FrontEntry] = {}
+        self.entries: dict[tuple[str, str], FrontEntry] = {}
         self.hits = 0
 
     def __call__(self, environ, start_response):
@@ -153,7 +156,8 @@ class FrontCache:
             and "HTTP_IF_NONE_MATCH" not in environ
             and "HTTP_IF_MODIFIED_SINCE" not in environ
         )
-        path = environ.get("PATH_INFO", "")
+        # Links in a page start with the script root (a proxy's prefix).
+        path = (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""))
         if cacheable:
             entry = self.entries.get(path)
             if entry is not None and entry.fresh(self.seconds):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
+from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, redirect
+
+from .logs import ScrubFilter
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
@@ -21,27 +23,39 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-_ADDRESS = re.compile(r"^\S+ - - ")
 
-
-class NoAddressFilter(logging.Filter):
-    """Drop the client address that Werkzeug's development server logs first."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and _ADDRESS.match(record.msg):
-            record.msg = _ADDRESS.sub("- - - ", record.msg)
-        return True
+class NoAddressFilter(ScrubFilter):
+    """Keep client addresses, query strings and invite tokens out of Werkzeug's log."""
 
 
 def add_headers(response: Response) -> Response:
     """Add the safety headers to every response."""
+    response = local_location(response)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response
 
 
+def local_location(response: Response) -> Response:
+    """Make a redirect to this site relative, never naming the request's host.
+
+    Werkzeug's own redirects (``/es`` to ``/es/``) are absolute, built from the
+    ``Host`` header, in the Location and in the body: a shared cache could
+    keep one to a forged host. The reader never sends anyone to another
+    site, so every absolute redirect is made again, relative.
+    """
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.netloc:
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            return redirect(path, response.status_code)
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Install the headers, and keep addresses out of logs unless configured."""
+    """Install the headers, and keep addresses, queries and tokens out of logs."""
     app.after_request(add_headers)
-    if not app.config["LOG_CLIENT_ADDRESSES"]:
-        logging.getLogger("werkzeug").addFilter(NoAddressFilter())
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, NoAddressFilter) for f in werkzeug.filters):
+        werkzeug.addFilter(NoAddressFilter())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import flask_babel
 from flask import (
     Blueprint,
@@ -47,8 +49,10 @@ def resolve(tag: str) -> Language:
     if lang is None:
         abort(404)
     if lang.tag != tag:
-        rest = request.path[len(tag) + 1 :]
-        query = request.query_string.decode()
+        # The path is decoded: quote it again, or a %0A in it would end
+        # up raw in the Location header.
+        rest = quote(request.path[len(tag) + 1 :], safe="/")
+        query = request.query_string.decode("latin-1")
         abort(redirect(f"/{lang.tag}{rest}" + (f"?{query}" if query else ""), 301))
     use_language(lang)
     return lang
@@ -81,6 +85,16 @@ def page_files(lang: Language, doc: Document | None = None) -> list[str]:
 def doc_versions(lang: Language, doc: Document | None = None) -> list:
     """Return the versions of the files a page in ``lang`` is made from."""
     return [file_version(f) for f in page_files(lang, doc)]
+
+
+def latest(doc: Document) -> Document:
+    """Return ``doc`` as it is now on disk.
+
+    A cached page is keyed by the file versions read before it is built, so
+    what it is built from must be at least that new: a document fetched
+    earlier in the request may be older than its key.
+    """
+    return get_content().get(doc.slug) or doc
 
 
 def rendered(doc: Document, lang: Language):
@@ -135,7 +149,7 @@ def index(lang: str):
     docs = get_content().all()
 
     def build() -> str:
-        items = [(doc, *rendered(doc, language_)) for doc in docs]
+        items = [(doc, *rendered(doc, language_)) for doc in get_content().all()]
         return render_template(
             "index.html", items=items, alternates=alternates("reader.index")
         )
@@ -156,10 +170,11 @@ def document(lang: str, slug: str):
         abort(404)
 
     def build() -> str:
-        page, review = rendered(doc, language_)
+        now = latest(doc)
+        page, review = rendered(now, language_)
         return render_template(
             "document.html",
-            doc=doc,
+            doc=now,
             page=page,
             review=review,
             alternates=alternates("reader.document", slug=slug),

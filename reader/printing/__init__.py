@@ -9,9 +9,11 @@ from .pdf import PdfCache
 
 def init_app(app: Flask) -> None:
     """Register the print views, the PDF cache and ``flask print``."""
+    from . import qr
     from .cli import print_group
     from .views import bp
 
+    qr.init_app(app)
     app.extensions["reader.pdfs"] = PdfCache(app.config["PDF_CACHE_BYTES"])
     app.register_blueprint(bp)
     app.cli.add_command(print_group)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 # Pages are rendered against this made-up host; only its /static/ files load.
 BASE_HOST = "reader.invalid"
@@ -46,11 +46,12 @@ class PdfCache:
         return pdf
 
 
-def _fetcher(static_folder: Path):
+def _fetcher(static_folder: Path, prefix: str = "/static/"):
     """Return a URL fetcher that serves our static files and refuses the rest.
 
     A print must never make a request to another host (or read another local
     file), even if a hostile translation slipped a URL past the sanitizer.
+    ``prefix`` is where static URLs start (after a proxy's script root).
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -59,8 +60,8 @@ def _fetcher(static_folder: Path):
     class StaticOnly(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
-            if parts.netloc == BASE_HOST and parts.path.startswith("/static/"):
-                path = (root / parts.path.removeprefix("/static/")).resolve()
+            if parts.netloc == BASE_HOST and parts.path.startswith(prefix):
+                path = (root / parts.path.removeprefix(prefix)).resolve()
                 if path.is_relative_to(root) and path.is_file():
                     kind = (
                         mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -77,7 +78,10 @@ def html_to_pdf(html: str | list[str]) -> bytes:
     """Render one HTML page (or several, one after the other) to PDF bytes."""
     from weasyprint import HTML
 
-    fetch = _fetcher(Path(current_app.static_folder))
+    # Pages link static files under the script root; a PDF is the same
+    # whatever prefix the request came through.
+    root = request.script_root if has_request_context() else ""
+    fetch = _fetcher(Path(current_app.static_folder), f"{root}/static/")
     docs = [
         HTML(string=part, base_url=f"http://{BASE_HOST}/", url_fetcher=fetch).render()
         for part in ([html] if isinstance(html, str) else html)

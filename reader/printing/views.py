@@ -13,18 +13,19 @@ from flask import (
     g,
     render_template,
     request,
-    url_for,
 )
+from markupsafe import Markup, escape
 
 from .. import i18n
 from ..catalogs import file_version
 from ..content import Document, get_content
 from ..languages import SOURCE, Language, find, language
-from ..render import render_blocks, render_section
+from ..render import isolate_numbers, render_blocks, render_section
 from ..views import (
     alternates,
     doc_versions,
     fallback_note,
+    latest,
     rendered,
     resolve,
     use_language,
@@ -32,7 +33,7 @@ from ..views import (
 from . import cards
 from .branding import Branding, BrandingError, parse_branding
 from .pdf import cached_pdf
-from .qr import public_url, qr_svg
+from .qr import page_path, public_url, qr_svg
 
 bp = Blueprint("print", __name__)
 
@@ -110,7 +111,6 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
         columns = list(zip(left, right, strict=True))
     else:
         other_title = None
-    online = public_url(url_for("reader.document", lang=lang.tag, slug=doc.slug))
     return dict(
         doc=doc,
         page=page,
@@ -120,7 +120,16 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
         other=other,
         other_title=other_title,
         columns=columns,
-        online=online,
+        **online_links(lang, doc),
+    )
+
+
+def online_links(lang: Language, doc: Document) -> dict:
+    """Return where a print says it can be read online: the public address and
+    its QR code, or only the page's path when no public address is set."""
+    online = public_url("reader.document", lang=lang.tag, slug=doc.slug)
+    return dict(
+        online=online or page_path("reader.document", lang=lang.tag, slug=doc.slug),
         qr=qr_svg(online),
     )
 
@@ -148,6 +157,12 @@ def pdf_response(pdf: bytes, name: str) -> Response:
 @bp.app_template_global()
 def print_query(**extra) -> str:
     return query(**extra)
+
+
+@bp.app_template_filter("isolate_numbers")
+def isolate_numbers_filter(text: str) -> Markup:
+    """Escape an organizer's line and keep its phone numbers in order."""
+    return Markup(isolate_numbers(str(escape(text))))
 
 
 @bp.route("/<lang>/<slug>/print/")
@@ -184,7 +199,7 @@ def guide_pdf(lang: str, slug: str, paper: str):
     )
 
     def build() -> str:
-        context = guide_context(language_, doc, paper, branding)
+        context = guide_context(language_, latest(doc), paper, branding)
         return render_template("print/guide.html", pdf=True, **context)
 
     name = f"{slug}-{language_.tag}" + (f"-{other.tag}" if other else "") + f"-{paper}"
@@ -196,14 +211,12 @@ def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
     if doc.kind != "card":
         abort(404)
     catalog = catalog_for(lang, doc)
-    online = public_url(url_for("reader.document", lang=lang.tag, slug=doc.slug))
     return dict(
         doc=doc,
         holder=render_section(doc, "holder", lang, fallback_note(), catalog),
         officer=render_section(doc, "officer", language(SOURCE), "", None),
         branding=branding,
-        online=online,
-        qr=qr_svg(online),
+        **online_links(lang, doc),
     )
 
 
@@ -223,7 +236,7 @@ def card_pdf(lang: str, slug: str):
 
     def build() -> str:
         return render_template(
-            "print/card.html", **card_context(language_, doc, branding)
+            "print/card.html", **card_context(language_, latest(doc), branding)
         )
 
     return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}")
@@ -245,7 +258,7 @@ def sheet_pdf(lang: str, slug: str, paper: str):
     )
 
     def build() -> str:
-        context = card_context(language_, doc, branding)
+        context = card_context(language_, latest(doc), branding)
         return render_template("print/sheet.html", sheet=cards.sheet(paper), **context)
 
     return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}-{paper}")
