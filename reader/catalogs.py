@@ -9,6 +9,7 @@ the last good version keeps serving (from memory, else from the compiled
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
 import os
@@ -34,6 +35,8 @@ _TRANSLATOR = re.compile(
     r"^([^<>,#]+?)\s*(?:<[^>]*>)?\s*,\s*(?:\d{4}(?:\s*[-,]\s*\d{4})*)\.?$|^([^<>,#]+?)\s*<[^>]*>$"
 )
 _PLACEHOLDERS = {"FIRST AUTHOR", "FULL NAME", ""}
+_NAMED = re.compile(r"%\(([^)]*)\)[-#0 +]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa])")
+_SAMPLES = {"s": "x", "r": "x", "a": "x", "e": 1.5, "f": 1.5, "g": 1.5}
 
 
 def file_version(path: str) -> tuple[int, int] | None:
@@ -101,6 +104,72 @@ def singular(msgid: str | tuple[str, ...]) -> str:
     return msgid if isinstance(msgid, str) else msgid[0]
 
 
+def format_samples(msgid: str, plural: bool = False) -> dict[str, object]:
+    """Return a value for each named placeholder of ``msgid``, of its type.
+
+    >>> format_samples("%(n)d of %(name)s", plural=True)
+    {'n': 1, 'name': 'x', 'num': 1}
+    """
+    samples: dict[str, object] = {
+        name: _SAMPLES.get(kind, 1) for name, kind in _NAMED.findall(msgid)
+    }
+    if plural:
+        samples.setdefault("num", 1)
+    return samples
+
+
+def format_problem(msgid: str, string: str, plural: bool = False) -> str | None:
+    """Return why ``string`` breaks the %-formatting that ``msgid`` survives.
+
+    Jinja's newstyle gettext formats every interface string (``%%`` for a
+    percent sign), and Flask-Babel formats those given variables; a stray
+    ``%`` in a translation would raise on every page that shows it.
+
+    >>> format_problem("Save %(n)s files", "Guardar %(n)s archivos") is None
+    True
+    >>> format_problem("Free", "100% gratis")
+    "a lone '%' breaks this text: write %% for a percent sign, and copy each \
+%(name)s placeholder exactly as in the English"
+    """
+    samples = format_samples(msgid, plural)
+    try:
+        msgid % samples
+    except (KeyError, ValueError, TypeError):
+        return None  # the English is never %-formatted, so neither is this
+    try:
+        string % samples
+    except KeyError as e:
+        return (
+            f"the placeholder %({e.args[0]})s is not in the English: copy the "
+            "English placeholders exactly"
+        )
+    except (ValueError, TypeError):
+        pass
+    else:
+        # A positional "%s" formats a mapping without error, but prints "{...}".
+        if "%" not in _NAMED.sub("", string.replace("%%", "")):
+            return None
+    return (
+        "a lone '%' breaks this text: write %% for a percent sign, and copy each "
+        "%(name)s placeholder exactly as in the English"
+    )
+
+
+def message_format_problem(message) -> str | None:
+    """Return why a message's translation cannot be %-formatted, or None."""
+    if not message.id or not message.string:
+        return None
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    plural = isinstance(message.id, tuple)
+    for i, string in enumerate(strings):
+        if string and (
+            problem := format_problem(ids[min(i, len(ids) - 1)], string, plural)
+        ):
+            return problem
+    return None
+
+
 def is_current(message) -> bool:
     """Tell whether a catalog message holds a usable (non-fuzzy) translation."""
     if message.fuzzy or not message.id:
@@ -147,6 +216,8 @@ class LoadedCatalog:
     catalog: Catalog
     translations: NullTranslations
     error: CatalogError | None = None
+    # Translations that cannot be rendered: shown in English until fixed.
+    broken: frozenset[str] = frozenset()
 
     def lookup(self, msgid: str) -> str | None:
         """Return the current translation of ``msgid``, or None."""
@@ -158,7 +229,7 @@ class LoadedCatalog:
     def has(self, msgid: str) -> bool:
         """Tell whether ``msgid`` (or a plural's singular) is translated."""
         message = self.catalog.get(msgid)
-        return message is not None and is_current(message)
+        return message is not None and is_current(message) and msgid not in self.broken
 
     def measure(self, msgids: Iterable[str]) -> Stats:
         """Count how many of ``msgids`` are translated, fuzzy or missing.
@@ -171,7 +242,7 @@ class LoadedCatalog:
             n = word_count(msgid)
             words += n
             message = self.catalog.get(msgid)
-            if message is not None and is_current(message):
+            if message is not None and is_current(message) and msgid not in self.broken:
                 translated += 1
             else:
                 words_left += n
@@ -180,7 +251,13 @@ class LoadedCatalog:
         return Stats(total, translated, fuzzy, words, words_left)
 
 
-def _translations(catalog: Catalog, domain: str) -> Translations:
+def _translations(
+    catalog: Catalog, domain: str, skip: frozenset[str] = frozenset()
+) -> Translations:
+    if skip:
+        catalog = copy.deepcopy(catalog)
+        for msgid in skip:
+            del catalog[msgid]
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
@@ -190,8 +267,10 @@ def _translations(catalog: Catalog, domain: str) -> Translations:
 class CatalogStore:
     """Every ``<locale>/LC_MESSAGES/<domain>.po`` under one folder."""
 
-    def __init__(self, directory: Path | str) -> None:
+    def __init__(self, directory: Path | str, formatted: Iterable[str] = ()) -> None:
         self.directory = Path(directory)
+        # Domains whose translations are %-formatted when shown (the interface).
+        self.formatted = frozenset(formatted)
         self._loaded: dict[tuple[str, str], LoadedCatalog] = {}
         self._reviews: dict[str, tuple[dict, tuple[int, int] | None]] = {}
         self._files: dict[tuple[str, str], str] = {}
@@ -268,17 +347,50 @@ class CatalogStore:
             if fallback is None:
                 fallback, source = Catalog(locale=locale), "English"
             log.error("%s; serving %s until it is fixed", error, source)
-            return LoadedCatalog(
-                locale,
-                domain,
-                version,
-                fallback,
-                _translations(fallback, domain),
-                error,
-            )
-        return LoadedCatalog(
-            locale, domain, version, catalog, _translations(catalog, domain)
+            return self._served(locale, domain, version, fallback, path, error)
+        return self._served(locale, domain, version, catalog, path)
+
+    def _served(
+        self,
+        locale: str,
+        domain: str,
+        version,
+        catalog: Catalog,
+        path: Path,
+        error: CatalogError | None = None,
+    ) -> LoadedCatalog:
+        broken = frozenset(
+            self._unrenderable(catalog, path) if domain in self.formatted else ()
         )
+        return LoadedCatalog(
+            locale,
+            domain,
+            version,
+            catalog,
+            _translations(catalog, domain, broken),
+            error,
+            broken,
+        )
+
+    @staticmethod
+    def _unrenderable(catalog: Catalog, path: Path) -> list[str]:
+        """Return the msgids whose translation would fail to render; log each.
+
+        One bad string must never take a page down: it is shown in English,
+        marked, and logged once per version of the file.
+        """
+        broken = []
+        for message in catalog:
+            if is_current(message) and (problem := message_format_problem(message)):
+                key = singular(message.id)
+                broken.append(key)
+                log.error(
+                    "%s:%s: %s; showing the English until it is fixed",
+                    path,
+                    message.lineno,
+                    problem,
+                )
+        return broken
 
     def reviews(self, locale: str) -> tuple[dict, tuple[int, int] | None]:
         """Return a locale's review records and their file version."""

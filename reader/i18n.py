@@ -14,6 +14,7 @@ import flask_babel
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, current_app, g
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from .catalogs import CatalogStore, Stats, file_version, singular
@@ -76,15 +77,36 @@ def _marked(msgid: str, text: str) -> str:
     return Markup('<span lang="en" dir="ltr">{}</span>').format(text)
 
 
-def marked_gettext(msgid: str) -> str:
-    """Translate an interface string for a template, marking English fallbacks."""
-    return _marked(msgid, flask_babel.get_translations().ugettext(msgid))
+def _english(msgid: str, text: str, variables: dict) -> Markup:
+    return Markup('<span lang="en" dir="ltr">{}</span>').format(
+        Markup(escape(text)) % variables
+    )
 
 
-def marked_ngettext(singular: str, plural: str, n: int) -> str:
-    """Translate a plural interface string, marking English fallbacks."""
+@pass_context
+def marked_gettext(context, msgid: str, **variables) -> Markup:
+    """Translate and format an interface string for a template, as Jinja's
+    newstyle gettext does, marking English fallbacks.
+
+    The catalog store already holds back translations that cannot be
+    formatted; should one still fail, the English is shown, not an error.
+    """
+    text = flask_babel.get_translations().ugettext(msgid)
+    try:
+        return _marked(msgid, text) % variables
+    except (KeyError, ValueError, TypeError):
+        return _english(msgid, msgid, variables)
+
+
+@pass_context
+def marked_ngettext(context, singular: str, plural: str, n: int, **variables) -> Markup:
+    """Translate and format a plural interface string, marking English fallbacks."""
+    variables.setdefault("num", n)
     text = flask_babel.get_translations().ungettext(singular, plural, n)
-    return _marked(singular, text)
+    try:
+        return _marked(singular, text) % variables
+    except (KeyError, ValueError, TypeError):
+        return _english(singular, singular if n == 1 else plural, variables)
 
 
 def get_catalogs() -> CatalogStore:
@@ -173,16 +195,19 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel on the catalog store under ``TRANSLATIONS_DIR``."""
-    store = CatalogStore(app.config["TRANSLATIONS_DIR"])
+    # Interface strings are %-formatted when shown: the store vets them.
+    store = CatalogStore(app.config["TRANSLATIONS_DIR"], formatted=[INTERFACE])
     app.extensions["reader.catalogs"] = store
     app.extensions["reader.templates"] = Templates(store)
     app.extensions["reader.published"] = Published()
     babel = flask_babel.Babel()
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = CatalogDomain(store)
-    app.jinja_env.install_gettext_callables(
-        gettext=marked_gettext, ngettext=marked_ngettext, newstyle=True
-    )
+    # Newstyle gettext (variables as keywords, every string formatted), with
+    # our own callables in place of Jinja's wrappers: they mark English text
+    # and never let one translation's formatting take a page down.
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(gettext=marked_gettext, ngettext=marked_ngettext)
     # Flask-Babel keeps the locale on the app context; a context reused across
     # requests (tests, the static freezer) would serve one language everywhere.
     app.before_request(flask_babel.refresh)

@@ -9,6 +9,7 @@ marked ``lang="en"`` with a visible note, never hidden and never stale.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,14 @@ from .segment import Node, Segment, iter_segments
 
 INLINE_TAGS = {"a", "em", "strong", "code", "br"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Numbers that right-to-left text could show in another order: phone
+# numbers, form numbers (I-205) and other digit groups joined by separators.
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:[A-Z]{1,3}-\d+[A-Z]?|\+?\(?\d+\)?(?:[ .\-/]\(?\d+\)?)+)"
+    r"(?![0-9A-Za-z])"
+)
+_MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")
 
 _local = threading.local()
 
@@ -53,6 +62,22 @@ def sanitize(html: str) -> str:
     )
 
 
+def isolate_numbers(html: str) -> str:
+    """Keep numbers in order in any script: wrap each in ``<bdi dir="ltr">``.
+
+    Only text is touched, never tags or entities. Translators then never
+    need direction control characters (which the checks refuse).
+
+    >>> isolate_numbers('Call <a href="tel:+1-555-0100">(555) 010-0100</a>, I-205.')
+    'Call <a href="tel:+1-555-0100"><bdi dir="ltr">(555) 010-0100</bdi></a>, \
+<bdi dir="ltr">I-205</bdi>.'
+    """
+    parts = _MARKUP.split(html)
+    for i in range(0, len(parts), 2):
+        parts[i] = _NUMBER.sub(r'<bdi dir="ltr">\g<0></bdi>', parts[i])
+    return "".join(parts)
+
+
 def inline(text: str) -> Markup:
     """Render one block's inline Markdown to sanitized HTML.
 
@@ -62,7 +87,7 @@ def inline(text: str) -> Markup:
     html = _markdown().convert(text).strip()
     if html.startswith("<p>") and html.endswith("</p>"):
         html = html[3:-4]
-    return Markup(sanitize(html))
+    return Markup(isolate_numbers(sanitize(html)))
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,18 @@ def test_syntax_error_is_named_and_the_site_keeps_serving(
         ("door", "You have rights.", "Usted tiene <b>derechos</b>.", "raw HTML"),
         ("door", "Ask for a **warrant**.", "Pida una **orden.", "bold"),
         ("door", "You have rights.", " Usted tiene derechos.", "whitespace"),
+        (
+            "messages",
+            "Translated: %(percent)s%%.",
+            "Traducido: %(percent)s%.",
+            "a lone '%'",
+        ),
+        (
+            "door",
+            "You have rights.",
+            "Usted tiene \u202e0010-555\u202c derechos.",
+            "U+202C, U+202E",
+        ),
     ],
 )
 def test_check_names_broken_markdown_and_placeholders(
@@ -170,6 +182,15 @@ def test_check_names_broken_markdown_and_placeholders(
     assert result.exit_code != 0
     line = load_po(po, "es").get(msgid).lineno
     assert f"{domain}.po:{line}: error" in result.output and words in result.output
+
+
+def test_check_lets_documents_use_a_percent_sign(runner, workflow):
+    po = workflow / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    catalog = load_po(po, "es")
+    catalog["You have rights."].string = "Usted tiene derechos al 100%."
+    save_po(po, catalog)
+    result = runner.invoke(args=["translate", "check", "es"])
+    assert result.exit_code == 0, result.output
 
 
 def test_check_passes_a_clean_catalog(runner, workflow):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message, TranslationError
 
-from ..catalogs import is_current
+from ..catalogs import is_current, message_format_problem
 from ..errors import CatalogError
 from ..pofile import load_po
 
@@ -137,6 +137,38 @@ def whitespace(catalog: Catalog | None, message: Message) -> None:
                     f"whitespace at the {side} differs from the English "
                     f"({a!r} vs {b!r}): remove or add it"
                 )
+
+
+def formatting(catalog: Catalog | None, message: Message) -> None:
+    """An interface translation survives the %-formatting applied to it.
+
+    Documents are never %-formatted, so only interface messages (those found
+    in the code and templates, not in ``content/``) are checked.
+    """
+    if message.locations and all(
+        str(path).endswith(".md") for path, _ in message.locations
+    ):
+        return
+    if is_current(message) and (problem := message_format_problem(message)):
+        raise TranslationError(problem)
+
+
+# Explicit direction controls: with them "555-0100" can be made to show as
+# another number. The reader isolates numbers itself, so a translation needs none.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_controls(catalog: Catalog | None, message: Message) -> None:
+    """A translation adds no bidi embedding, override or isolate characters."""
+    for source, string in _pairs(message):
+        extra = set(BIDI_CONTROLS.findall(string)) - set(BIDI_CONTROLS.findall(source))
+        if extra:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(extra))
+            raise TranslationError(
+                f"direction control characters ({codes}) can make numbers show "
+                "in another order: remove them; the reader keeps numbers, phone "
+                "numbers and form numbers in order itself"
+            )
 
 
 def length_ratio(message: Message, locale: str) -> str | None:
