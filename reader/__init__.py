@@ -20,8 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLISH_THRESHOLD=80,
         PUBLISH_CHECK_SECONDS=2.0,
         PAGE_CACHE_SIZE=1024,
-        LOG_CLIENT_ADDRESSES=False,
-        # Where printed QR codes point; the request's own host if unset.
+        # Where printed QR codes and invite links point. Never the request's
+        # host: unset, prints carry the page's path and no QR code.
         PUBLIC_BASE_URL=None,
         PDF_CACHE_BYTES=64 * 1024 * 1024,
         # Static exports: only these languages (tags); hide the offline ZIP link.
@@ -34,6 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("READER")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if app.config["MAX_CONTENT_LENGTH"] is None:
+        # No request body may be larger than the largest upload and its form;
+        # routes that take less set lower limits of their own.
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
     from . import (
         content,

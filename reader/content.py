@@ -25,7 +25,8 @@ from .segment import Node, parse_body
 log = logging.getLogger(__name__)
 
 KINDS = ("statement", "guide", "card")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A slug names a file: at most 80 characters, well under any file system's limit.
+SLUG = re.compile(r"^(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 
@@ -160,20 +161,18 @@ class ContentStore:
         self._docs: dict[str, Document] = {}
         self._seen: dict[str, tuple[int, int]] = {}
         self.errors: dict[str, ContentError] = {}
-        self._files: dict[str, str] = {}
+        self._prefix = os.path.join(self.directory, "")
         self._lock = threading.Lock()
 
     def file(self, slug: str) -> str:
         """Return the path of a document's file as a string."""
-        path = self._files.get(slug)
-        if path is None:
-            path = self._files[slug] = str(self.directory / f"{slug}.md")
-        return path
+        # Built each time, not memoized: readers may ask for any slug.
+        return f"{self._prefix}{slug}.md"
 
     def _refresh(self, slug: str, path: Path | str) -> Document | None:
         try:
             stat = os.stat(path)
-        except FileNotFoundError:
+        except OSError:  # missing, or not a name this file system can hold
             with self._lock:
                 self._docs.pop(slug, None)
                 self._seen.pop(slug, None)

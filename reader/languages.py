@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -55,7 +55,7 @@ def tag_of(locale_id: str) -> str:
     return locale_id.replace("_", "-")
 
 
-@cache
+@lru_cache(maxsize=256)
 def language(locale_id: str) -> Language:
     """Return the Language for a catalog locale identifier such as ``pt_BR``."""
     loc = Locale.parse(locale_id)
@@ -80,7 +80,8 @@ def find(tag: str, languages: Iterable[Language]) -> Language | None:
     return next((lang for lang in languages if lang.tag.lower() == wanted), None)
 
 
-@cache
+# Bounded: the tags come from readers' Accept-Language headers.
+@lru_cache(maxsize=1024)
 def _maximize(tag: str) -> tuple[str, str, str] | None:
     """Return (language, script, territory) with likely subtags filled in."""
     tag = tag.replace("-", "_")
