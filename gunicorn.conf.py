@@ -10,9 +10,17 @@ worker_class = "sync"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Readers may be at risk: the access log keeps no client address, no user agent
-# and no referrer.
+# Readers may be at risk: the access log keeps no client address, no user agent,
+# no referrer and no query string (print forms carry an organization and a
+# contact line there); the logger scrubs addresses, query strings and invite
+# tokens from every line gunicorn writes, at every level.
 accesslog = "-"
-access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
+access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+logger_class = "reader.logs.ScrubbingLogger"
+# Only a proxy on this machine (docs/nginx.conf) is trusted to say that the
+# request came over HTTPS (X-Forwarded-Proto): session cookies are then Secure.
 forwarded_allow_ips = "127.0.0.1"
+# ... but not to move the script root or path (SCRIPT_NAME, PATH_INFO headers):
+# nothing a request says may change the links a page is built with.
+forwarder_headers = ""
