@@ -263,8 +263,8 @@ def test_upload_applies_for_reviewers_and_suggests_for_translators(app, site, pe
     assert 'msgstr "Mantenga la calma."' in po.read_text("utf-8")
 
 
-def test_download_the_current_po(client):
-    response = client.get("/translate/es/door.po")
+def test_download_the_current_po(app, people):
+    response = login(app.test_client(), "tina").get("/translate/es/door.po")
     assert response.status_code == 200
     assert b'msgstr "En la puerta"' in response.data
 
@@ -305,6 +305,7 @@ def test_stored_xss_is_inert_where_shown_and_never_accepted(app, site, people):
 
 
 def test_invited_translator_suggests_and_reader_shows_accepted(app, site):
+    app.config["PUBLIC_BASE_URL"] = "https://translate.example.org/"
     runner = app.test_cli_runner()
     out = runner.invoke(
         args=["users", "invite", "nora", "--name", "Nora Q.", "--lang", "es"]

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
 
 from .db import get_db
-from .users import ROLES, AccountError, create_user, find_user_id, grant, invite
+from .users import (
+    ROLES,
+    AccountError,
+    create_user,
+    find_user_id,
+    grant,
+    invite,
+    reset,
+)
 from .users import list_users as all_users
 from .users import revoke as revoke_role
 
@@ -16,10 +26,39 @@ def _fail(e: AccountError):
     raise click.ClickException(str(e)) from e
 
 
-def invite_link(token: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000/"
-    with current_app.test_request_context("/", base_url=base):
-        return url_for("contrib.accept_invite", token=token, _external=True)
+def public_base() -> str | None:
+    """Return the configured public address of the site, or None if unset."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or None
+    if base is not None:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.ClickException(
+                f"READER_PUBLIC_BASE_URL is {base!r}: set it to the site's "
+                "address, like https://your.site/"
+            )
+    return base
+
+
+def invite_link(token: str, base: str | None) -> str:
+    """Return the invite link on the public address, or only its path."""
+    # Never from a request's Host header: the configured address, or none.
+    with current_app.test_request_context("/", base_url=base or "http://unset/"):
+        return url_for("contrib.accept_invite", token=token, _external=bool(base))
+
+
+def echo_link(username: str, token: str, base: str | None) -> None:
+    """Print an invite link, last; without a public address, say how to get one."""
+    if base is None:
+        click.echo(
+            "READER_PUBLIC_BASE_URL is unset, so below is only the link's path: "
+            "put the site's address in front of it, or set the address and make "
+            "a new link:\n"
+            f"  READER_PUBLIC_BASE_URL=https://your.site/ flask --app reader "
+            f"users reinvite {username}",
+            err=True,
+        )
+    click.echo(f"Send this link to {username} (valid 7 days, once):")
+    click.echo(invite_link(token, base))
 
 
 @click.group("users")
@@ -44,6 +83,7 @@ def invite_command(
     username: str, name: str, role: str, langs: tuple[str, ...], admin: bool
 ) -> None:
     """Create USERNAME with a role and print a one-time link to set a password."""
+    base = public_base()
     db = get_db()
     try:
         user_id = create_user(db, username, name, admin)
@@ -51,20 +91,21 @@ def invite_command(
             grant(db, user_id, role, lang)
     except AccountError as e:
         _fail(e)
-    click.echo(f"Send this link to {username} (valid 7 days, once):")
-    click.echo(invite_link(invite(db, user_id)))
+    echo_link(username, invite(db, user_id), base)
 
 
 @users_group.command("reinvite")
 @click.argument("username")
 @with_appcontext
 def reinvite(username: str) -> None:
-    """Print a new link for USERNAME to set a password (also a reset)."""
+    """Print a new link for USERNAME to set a password; sign them out everywhere."""
+    base = public_base()
     db = get_db()
     try:
-        click.echo(invite_link(invite(db, find_user_id(db, username))))
+        user_id = find_user_id(db, username)
     except AccountError as e:
         _fail(e)
+    echo_link(username, reset(db, user_id), base)
 
 
 @users_group.command("grant")
@@ -88,7 +129,7 @@ def grant_command(username: str, role: str, lang: str) -> None:
 @click.argument("lang")
 @with_appcontext
 def revoke_command(username: str, role: str, lang: str) -> None:
-    """Take the ROLE for LANG away from USERNAME."""
+    """Take the ROLE for LANG away from USERNAME and sign them out everywhere."""
     db = get_db()
     try:
         revoke_role(db, find_user_id(db, username), role, lang)

@@ -62,6 +62,10 @@ MIGRATIONS = [
         at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
     );
     """,
+    # 2: a sign-in generation per account; raising it ends every sign-in.
+    """
+    ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from ..catalogs import is_current, parse_po
 from ..errors import CatalogError
+from ..i18n import INTERFACE
 from ..pofile import edit_po
 from ..translate import checks
 from ..translate.workflow import Project
@@ -34,7 +35,11 @@ CHECKERS = (
     checks.no_html,
     checks.emphasis,
     checks.whitespace,
+    checks.bidi_controls,
 )
+# The interface is %-formatted when shown (Jinja's newstyle gettext); documents
+# never are, so a percent sign in a document is just text.
+INTERFACE_CHECKERS = (*CHECKERS, checks.formatting)
 
 
 class SuggestionError(ValueError):
@@ -123,8 +128,14 @@ def blocks(
     return result
 
 
-def validate(msgid: str, text: str) -> str:
-    """Return a suggestion's text if it keeps the English's Markdown intact."""
+def checkers(domain: str) -> tuple:
+    """Return the checks every translation in ``domain`` must pass."""
+    return INTERFACE_CHECKERS if domain == INTERFACE else CHECKERS
+
+
+def validate(domain: str, msgid: str, text: str) -> str:
+    """Return a suggestion's text if it keeps the English's Markdown intact
+    and can be shown where ``domain`` is used."""
     text = text.replace("\r\n", "\n")
     if not text.strip():
         raise SuggestionError(_("Write a translation first."))
@@ -133,7 +144,7 @@ def validate(msgid: str, text: str) -> str:
             _("A translation has at most %(n)s characters.", n=MAX_LENGTH)
         )
     message = Message(msgid, text)
-    for checker in CHECKERS:
+    for checker in checkers(domain):
         try:
             checker(None, message)
         except TranslationError as e:
@@ -157,7 +168,7 @@ def suggest(
         raise SuggestionError(
             _("This text is not in the document any more. Reload the page.")
         )
-    text = validate(msgid, text)
+    text = validate(domain, msgid, text)
     cursor = db.execute(
         "INSERT INTO suggestions (lang, domain, msgid, text, author_id) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -174,6 +185,13 @@ def pending(db: sqlite3.Connection, lang: str, domain: str) -> list[sqlite3.Row]
         "AND status = 'pending' ORDER BY s.id",
         (lang, domain),
     ).fetchall()
+
+
+def find(db: sqlite3.Connection, suggestion_id: int) -> sqlite3.Row | None:
+    """Return a suggestion, whatever its status, or None."""
+    return db.execute(
+        "SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)
+    ).fetchone()
 
 
 def credit(catalog: Catalog, name: str, year: int) -> None:
@@ -213,7 +231,12 @@ def decide(
     suggestion_id: int,
     accept: bool,
 ) -> sqlite3.Row:
-    """Accept (write to the .po) or reject a pending suggestion."""
+    """Accept (write to the .po) or reject a pending suggestion.
+
+    The decision is claimed in one transaction with the .po write: of two
+    reviewers deciding at once exactly one wins, and a failed write leaves the
+    suggestion pending.
+    """
     row = db.execute(
         "SELECT s.*, u.display_name AS author FROM suggestions s JOIN "
         "users u ON u.id = s.author_id WHERE s.id = ?",
@@ -224,28 +247,52 @@ def decide(
     if not reviewer.can("reviewer", row["lang"]):
         raise PermissionError(row["lang"])
     if accept:
-        validate(row["msgid"], row["text"])  # checked again: the rules may be newer
-        write_translations(
-            project,
+        # Checked again: the rules may be newer than the suggestion.
+        validate(row["domain"], row["msgid"], row["text"])
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        claimed = db.execute(
+            "UPDATE suggestions SET status = ?, reviewer_id = ?, "
+            "decided_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'pending'",
+            ("accepted" if accept else "rejected", reviewer.id, suggestion_id),
+        ).rowcount
+        if not claimed:
+            raise SuggestionError(_("Someone already decided on this suggestion."))
+        if accept:
+            write_translations(
+                project,
+                row["lang"],
+                row["domain"],
+                {row["msgid"]: row["text"]},
+                row["author"],
+            )
+        log(
+            db,
+            "accept" if accept else "reject",
+            reviewer.id,
             row["lang"],
             row["domain"],
-            {row["msgid"]: row["text"]},
-            row["author"],
+            str(suggestion_id),
         )
-    db.execute(
-        "UPDATE suggestions SET status = ?, reviewer_id = ?, "
-        "decided_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'pending'",
-        ("accepted" if accept else "rejected", reviewer.id, suggestion_id),
-    )
-    log(
-        db,
-        "accept" if accept else "reject",
-        reviewer.id,
-        row["lang"],
-        row["domain"],
-        str(suggestion_id),
-    )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
     return row
+
+
+def check_upload(catalog: Catalog, domain: str, filename: str) -> list[str]:
+    """Return every problem in an uploaded catalog, located by line."""
+    problems = [
+        f"{filename}:{m.lineno}: {err}" for m, errs in catalog.check() for err in errs
+    ]
+    for message in catalog:
+        for checker in checkers(domain):
+            try:
+                checker(catalog, message)
+            except TranslationError as e:
+                problems.append(f"{filename}:{message.lineno}: {e}")
+    return list(dict.fromkeys(problems))
 
 
 def upload(
@@ -269,12 +316,15 @@ def upload(
         catalog = parse_po(data, filename, lang.replace("-", "_"))
     except CatalogError as e:
         raise SuggestionError(str(e)) from e
-    problems = [
-        f"{filename}:{m.lineno}: {err}" for m, errs in catalog.check() for err in errs
-    ]
+    current = parse_po(catalog_path(project, lang, domain).read_bytes(), "current")
+    for message in catalog:
+        # Where a text is used (which decides whether it is %-formatted) is for
+        # our catalog to say, not for the uploaded file.
+        ours = current.get(message.id) if message.id else None
+        message.locations = ours.locations if ours is not None else []
+    problems = check_upload(catalog, domain, filename)
     if problems:
         raise SuggestionError("; ".join(problems[:5]))
-    current = parse_po(catalog_path(project, lang, domain).read_bytes(), "current")
     entries = {}
     for message in catalog:
         if (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -34,6 +35,8 @@ class User:
     display_name: str
     is_admin: bool
     roles: frozenset[tuple[str, str]]
+    # A sign-in made under another generation of this account is void.
+    session_version: int = 0
 
     def can(self, role: str, lang: str) -> bool:
         """Tell whether this user has ``role`` for ``lang`` (a reviewer may
@@ -61,6 +64,15 @@ def get_user(db: sqlite3.Connection, user_id: int) -> User | None:
         row["display_name"],
         bool(row["is_admin"]),
         frozenset((r["role"], r["lang"]) for r in roles),
+        row["session_version"],
+    )
+
+
+def end_sign_ins(db: sqlite3.Connection, user_id: int) -> None:
+    """End every sign-in of an account, on every device."""
+    db.execute(
+        "UPDATE users SET session_version = session_version + 1 WHERE id = ?",
+        (user_id,),
     )
 
 
@@ -104,10 +116,12 @@ def grant(db: sqlite3.Connection, user_id: int, role: str, lang: str) -> None:
 
 
 def revoke(db: sqlite3.Connection, user_id: int, role: str, lang: str) -> None:
+    """Take ``role`` for ``lang`` away and end the account's sign-ins."""
     db.execute(
         "DELETE FROM roles WHERE user_id = ? AND role = ? AND lang = ?",
         (user_id, role, lang),
     )
+    end_sign_ins(db, user_id)
     log(db, "revoke", None, lang, detail=f"{user_id} {role}")
 
 
@@ -124,6 +138,15 @@ def invite(db: sqlite3.Connection, user_id: int) -> str:
         (_token_hash(token), user_id, expires.strftime("%Y-%m-%d %H:%M:%S")),
     )
     return token
+
+
+def reset(db: sqlite3.Connection, user_id: int) -> str:
+    """End the account's sign-ins, forget its password (it may be known to
+    someone else), and return a token to set a new one."""
+    end_sign_ins(db, user_id)
+    db.execute("UPDATE users SET password_hash = NULL WHERE id = ?", (user_id,))
+    log(db, "reset", None, detail=str(user_id))
+    return invite(db, user_id)
 
 
 def invited_user(db: sqlite3.Connection, token: str) -> int | None:
@@ -147,10 +170,12 @@ def accept_invite(db: sqlite3.Connection, token: str, password: str) -> int:
 
 
 def set_password(db: sqlite3.Connection, user_id: int, password: str) -> None:
+    """Set a new password and end every sign-in made with the old one."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"use at least {MIN_PASSWORD} characters")
     db.execute(
-        "UPDATE users SET password_hash = ? WHERE id = ?",
+        "UPDATE users SET password_hash = ?, session_version = session_version + 1 "
+        "WHERE id = ?",
         (generate_password_hash(password), user_id),
     )
 
@@ -168,16 +193,22 @@ def too_many_failures(db: sqlite3.Connection, username: str) -> bool:
     return count >= MAX_FAILURES
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """Return a hash of no one's password, made once per process."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(db: sqlite3.Connection, username: str, password: str) -> int | None:
     """Return the user id if the password is right; record a failure if not."""
+    dummy = _dummy_hash()  # made before any lookup: the first call costs the same
     row = db.execute(
         "SELECT id, password_hash FROM users WHERE username = ?", (username,)
     ).fetchone()
-    if (
-        row
-        and row["password_hash"]
-        and check_password_hash(row["password_hash"], password)
-    ):
+    hashed = row["password_hash"] if row else None
+    # One hash whoever the name is, so the time taken tells no one which exist.
+    matches = check_password_hash(hashed or dummy, password)
+    if hashed and matches:
         db.execute("DELETE FROM login_attempts WHERE username = ?", (username,))
         return row["id"]
     db.execute("INSERT INTO login_attempts (username) VALUES (?)", (username[:60],))

@@ -27,9 +27,9 @@ from ..languages import SOURCE, Language, find, language, negotiate
 from ..translate import checks, status
 from ..translate.workflow import Project
 from ..views import use_language
-from . import suggestions, users
+from . import security, suggestions, users
 from .db import get_db
-from .security import check_csrf
+from .download import public_copy
 
 bp = Blueprint("contrib", __name__, url_prefix="/translate")
 
@@ -39,13 +39,21 @@ def project() -> Project:
 
 
 @bp.before_request
-def load_user() -> None:
-    """Refuse forms without their CSRF token; find who is signed in."""
-    check_csrf()
-    user_id = session.get("user_id")
-    g.user = users.get_user(get_db(), user_id) if user_id else None
+def load_user():
+    """Find who is signed in, then limit and check the form; a stranger's
+    post is refused before any of its body is read."""
+    g.user = security.signed_in_user(get_db())
+    request.max_content_length = security.body_limit(current_app, request.endpoint)
+    if (
+        g.user is None
+        and request.method == "POST"
+        and request.endpoint not in security.OPEN_FORMS
+    ):
+        return redirect(url_for("contrib.login"))
     ordered = negotiate(request.accept_languages.values(), i18n.reader_languages())
     use_language(ordered[0] if ordered else language(SOURCE))
+    security.check_csrf()
+    return None
 
 
 @bp.after_request
@@ -96,6 +104,16 @@ def forbidden(error):
     return render_template("contrib/403.html"), 403
 
 
+@bp.errorhandler(413)
+def too_large(error):
+    """Say that what was sent is too large, and how large a file may be."""
+    return render_template(
+        "contrib/413.html",
+        limit=current_app.config["MAX_UPLOAD_BYTES"] // 1024,
+        length=suggestions.MAX_LENGTH,
+    ), 413
+
+
 @bp.route("/")
 def dashboard():
     """Show every language's progress per document, as `translate status` does."""
@@ -125,18 +143,19 @@ def login():
             return render_template("contrib/login.html", error=error), 429
         user_id = users.authenticate(db, name, request.form.get("password", ""))
         if user_id is not None:
-            session.clear()
-            session["user_id"] = user_id
-            target_path = request.args.get("next", "")
-            if not target_path.startswith("/translate/"):
-                target_path = url_for("contrib.dashboard")
-            return redirect(target_path)
+            security.sign_in(users.get_user(db, user_id))
+            return redirect(
+                security.local_next(request.args.get("next", ""))
+                or url_for("contrib.dashboard")
+            )
         error = _("Wrong user name or password.")
     return render_template("contrib/login.html", error=error), 401 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out here and on every device this account signed in on."""
+    users.end_sign_ins(get_db(), g.user.id)
     session.clear()
     return redirect(url_for("contrib.dashboard"))
 
@@ -158,8 +177,7 @@ def accept_invite(token: str):
             except users.AccountError:
                 error = _("Use at least %(n)s characters.", n=users.MIN_PASSWORD)
             else:
-                session.clear()
-                session["user_id"] = user_id
+                security.sign_in(users.get_user(db, user_id))
                 return redirect(url_for("contrib.dashboard"))
     return render_template("contrib/invite.html", error=error), 400 if error else 200
 
@@ -230,19 +248,27 @@ def suggest(lang: str, domain: str):
 
 
 @bp.route(
-    "/suggestions/<int:suggestion_id>/<any(accept, reject):decision>", methods=["POST"]
+    # SQLite's largest id: a larger one is no suggestion (and would not bind).
+    "/suggestions/<int(max=9223372036854775807):suggestion_id>/"
+    "<any(accept, reject):decision>",
+    methods=["POST"],
 )
 @login_required
 def decide(suggestion_id: int, decision: str):
+    db = get_db()
     try:
         row = suggestions.decide(
-            get_db(), project(), g.user, suggestion_id, decision == "accept"
+            db, project(), g.user, suggestion_id, decision == "accept"
         )
     except PermissionError:
         abort(403)
     except (suggestions.SuggestionError, ReaderError) as e:
         flash(_("Not done: %(reason)s", reason=str(e)), "error")
-        return redirect(request.referrer or url_for("contrib.dashboard"))
+        # Back to the suggestion's document, never to a Referer's address.
+        row = suggestions.find(db, suggestion_id)
+        if row is None:
+            return redirect(url_for("contrib.dashboard"))
+        return back(row["lang"], row["domain"])
     flash(
         _("Accepted: readers see it now.") if decision == "accept" else _("Rejected."),
         "ok",
@@ -266,12 +292,15 @@ def review(lang: str, domain: str):
 
 
 @bp.route("/<lang>/<domain>.po")
+@login_required
 def download(lang: str, domain: str):
-    """Download the current catalog, to edit in Poedit."""
+    """Download the current catalog to edit in Poedit, without addresses."""
     lang_ = target(lang, domain)
+    if not g.user.can("translator", lang_.tag):
+        abort(403)
     path = suggestions.catalog_path(project(), lang_.tag, domain)
     response = current_app.response_class(
-        path.read_bytes(), mimetype="text/x-gettext-translation"
+        public_copy(path.read_bytes()), mimetype="text/x-gettext-translation"
     )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{domain}-{lang_.tag}.po"'
