@@ -248,3 +248,11 @@ def test_a_pdf_is_the_same_whatever_prefix_it_was_asked_through(site):
     plain = fresh[0].get("/es/door/letter.pdf").get_data()
     prefixed = fresh[1].get("/es/door/letter.pdf", base_url="http://localhost/guides")
     assert prefixed.status_code == 200 and prefixed.get_data() == plain
+
+
+@pytest.mark.parametrize("host", ["a..b", "évil..example", "x" * 300 + ".example"])
+@pytest.mark.parametrize("path", ["/", "/es/door/", "/es/door/print/", "/translate/"])
+def test_an_odd_host_header_is_never_an_error_nor_repeated(client, host, path):
+    response = client.get(path, headers={"Host": host})
+    assert response.status_code < 500
+    assert host not in response.text and host not in str(response.headers)

@@ -15,6 +15,7 @@ from flask import (
     request,
 )
 from markupsafe import Markup, escape
+from werkzeug.exceptions import BadHost
 
 from .. import i18n
 from ..catalogs import file_version
@@ -296,6 +297,9 @@ def pack_pdf(lang: str, paper: str):
 @bp.app_errorhandler(400)
 def bad_request(error):
     """Explain what is wrong with the print form, in the reader's language."""
+    if isinstance(error, BadHost):
+        # No page can be built for a Host that is not a host name: no links.
+        return error
     if g.get("language") is None:
         use_language(language(SOURCE))
     field, message = g.get("form_error", ("", error.description))
