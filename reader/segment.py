@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from .frontmatter import split_document
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _ORDERED = re.compile(r"^\d{1,9}[.)]\s+(.*)$")
@@ -181,8 +183,6 @@ def extract_markdown(
     The front matter's title and summary come first, then the body's blocks;
     each carries an extracted comment naming its block type for translators.
     """
-    from .content import split_document
-
     path = getattr(fileobj, "name", "<document>")
     source = fileobj.read().decode("utf-8")
     meta, body, body_line, meta_lines = split_document(source, path)
