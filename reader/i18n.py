@@ -6,7 +6,9 @@ the catalog store instead, which re-reads a ``.po`` file when it changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import logging
 import threading
 import time
 
@@ -21,6 +23,9 @@ from .catalogs import CatalogStore, Stats, file_version, singular
 from .languages import SOURCE, Language, language
 
 INTERFACE = "messages"
+PUBLISHED_MARK = "published.txt"
+
+log = logging.getLogger(__name__)
 
 
 class CatalogDomain(flask_babel.Domain):
@@ -144,12 +149,32 @@ def language_stats(locale: str) -> Stats:
 
 
 def published(lang: Language) -> bool:
-    """Tell whether ``lang`` is complete enough (by words) to offer to readers."""
+    """Tell whether ``lang`` is offered to readers.
+
+    A language is first offered when enough of its words are translated; from
+    then on it stays offered, even when new English pushes it below the
+    threshold (its new blocks show in English, marked). That it was offered
+    is recorded in ``<locale>/published.txt``, so it survives restarts and,
+    committed, deploys.
+    """
     if lang.tag == SOURCE:
+        return True
+    mark = get_catalogs().directory / lang.locale / PUBLISHED_MARK
+    if mark.is_file():
         return True
     stats = language_stats(lang.locale)
     done = stats.words - stats.words_left
-    return 100 * done >= current_app.config["PUBLISH_THRESHOLD"] * stats.words
+    if 100 * done < current_app.config["PUBLISH_THRESHOLD"] * stats.words:
+        return False
+    try:
+        mark.write_text(
+            f"Offered to readers since {dt.date.today().isoformat()}: it stays "
+            "offered while its translation catches up.\n",
+            encoding="utf-8",
+        )
+    except OSError as e:  # a read-only checkout: offered, but not remembered
+        log.warning("%s: cannot record that %s is offered (%s)", mark, lang.tag, e)
+    return True
 
 
 class Published:

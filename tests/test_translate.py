@@ -289,3 +289,35 @@ def test_credits_list_translators_from_headers_without_emails(client, site):
     )
     page = parse(client.get("/es/credits/")).plain
     assert "Ana Pérez" in page and "ana@example.org" not in page
+
+
+def test_a_language_once_offered_stays_offered_when_the_english_grows(
+    app, site, workflow
+):
+    from reader import create_app, i18n
+
+    app.config["PUBLISH_THRESHOLD"] = 60
+    for domain in ("messages", "door", "card", "plain"):
+        translate_all(site, "es", domain)
+    assert "/es/" in offered(app.test_client())
+    assert (site / "translations" / "es" / "published.txt").is_file()
+    # Much new English: Spanish falls far below the threshold.
+    new = "\n\n".join(f"New paragraph number {i} about your rights." for i in range(80))
+    door = site / "content" / "door.md"
+    door.write_text(door.read_text("utf-8") + f"\n\n{new}\n", encoding="utf-8")
+    restarted = create_app(dict(app.config)).test_client()
+    with restarted.application.app_context():
+        stats = i18n.language_stats("es")
+    assert 100 * (stats.words - stats.words_left) < 60 * stats.words
+    assert "/es/" in offered(restarted)
+    page = restarted.get("/es/door/")
+    assert page.status_code == 200
+    assert parse(page).find("p", lang="en", class_="untranslated")
+    # A language never offered still waits for the threshold.
+    assert "/ar/" not in offered(restarted)
+    assert restarted.get("/ar/").status_code == 404
+
+
+def offered(client) -> list[str]:
+    """Return the language links of the chooser."""
+    return [a["href"] for a in parse(client.get("/")).find("a") if a.get("hreflang")]
