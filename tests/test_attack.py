@@ -53,9 +53,9 @@ from reader.printing.pdf import PdfCache
 from reader.render import inline, render_document
 
 # Examples per test in CI (about 5,000 attacks). Measured on the 2-core CI
-# machine: 105 s when every property holds. Each failing test adds the time
-# Hypothesis takes to shrink its example (5-30 s), so a run with many
-# failures is slower (220 s with 24 failing).
+# machine with every property holding: 105 s idle (97 s of CPU), 147 s while
+# browser tests ran beside it. Each failing test adds the time Hypothesis
+# takes to shrink its example (5-30 s): 220 s with 24 failing.
 EXAMPLES = {
     "route": 200,  # per (rule, method) of app.url_map
     # Per rule that builds a whole-site archive (an export: about 1.5 s each).
