@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import zipfile
 
 import pytest
@@ -25,9 +26,13 @@ def exported(tmp_path_factory):
     """Export the small test site twice, into two folders."""
     from conftest import DATA
 
+    # A copy: serving a language records that it is offered, in its folder.
+    site = tmp_path_factory.mktemp("site")
+    for name in ("content", "translations"):
+        shutil.copytree(DATA / name, site / name)
     config = {
-        "CONTENT_DIR": str(DATA / "content"),
-        "TRANSLATIONS_DIR": str(DATA / "translations"),
+        "CONTENT_DIR": str(site / "content"),
+        "TRANSLATIONS_DIR": str(site / "translations"),
         "PUBLISH_THRESHOLD": 0,
         "PUBLIC_BASE_URL": "https://rights.example.org",
     }

@@ -100,11 +100,14 @@ def test_invited_translator_on_a_phone_reviewer_accepts_reader_sees(site, tab):
 
 def test_static_export_navigates_from_file_urls(tab, tmp_path):
     data = Path(__file__).resolve().parent.parent / "data"
+    # A copy: serving a language records that it is offered, in its folder.
+    for name in ("content", "translations"):
+        shutil.copytree(data / name, tmp_path / name)
     out = tmp_path / "site"
     report = export_site(
         {
-            "CONTENT_DIR": str(data / "content"),
-            "TRANSLATIONS_DIR": str(data / "translations"),
+            "CONTENT_DIR": str(tmp_path / "content"),
+            "TRANSLATIONS_DIR": str(tmp_path / "translations"),
             "PUBLISH_THRESHOLD": 0,
         },
         out,
