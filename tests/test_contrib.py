@@ -31,7 +31,7 @@ def app(site, tmp_path):
 
 @pytest.fixture
 def people(app):
-    """Create a translator (es), reviewers for es and fr, and an admin."""
+    """Create translators (es, ar) and reviewers (es, fr, ar); return their ids."""
     db = dbmod.connect(app.config["TRANSLATOR_DB"])
     made = {}
     for name, role, lang in [
@@ -39,6 +39,7 @@ def people(app):
         ("rosa", "reviewer", "es"),
         ("remy", "reviewer", "fr"),
         ("ali", "translator", "ar"),
+        ("amal", "reviewer", "ar"),
     ]:
         user_id = users.create_user(db, name, name.title())
         users.grant(db, user_id, role, lang)

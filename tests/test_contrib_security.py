@@ -28,24 +28,8 @@ from reader.pofile import edit_po
 from reader.translate.workflow import Project
 
 EDITOR = "/translate/es/door/"
-app = test_contrib.app  # the same app fixture: a test site, extracted and updated
-
-
-@pytest.fixture
-def people(app):
-    """Create a translator (es), reviewers for es and ar; return their ids."""
-    db = dbmod.connect(app.config["TRANSLATOR_DB"])
-    made = {}
-    for name, role, lang in [
-        ("tina", "translator", "es"),
-        ("rosa", "reviewer", "es"),
-        ("amal", "reviewer", "ar"),
-    ]:
-        made[name] = users.create_user(db, name, name.title())
-        users.grant(db, made[name], role, lang)
-        users.set_password(db, made[name], PASSWORD)
-    db.close()
-    return made
+# The same fixtures: a test site, extracted and updated, and its people.
+app, people = test_contrib.app, test_contrib.people
 
 
 def copy_of(client, app):
