@@ -20,13 +20,26 @@ from flask import Flask, current_app
 
 from .errors import ContentError
 from .frontmatter import split_document
-from .segment import Node, parse_body
+from .segment import NO_CLAIM, Node, parse_body
 
 log = logging.getLogger(__name__)
 
 KINDS = ("statement", "guide", "card")
 # A slug names a file: at most 80 characters, well under any file system's limit.
 SLUG = re.compile(r"^(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_FIELDS = ("id", "org", "title", "url", "read")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source record: who published what, where, and when we read it."""
+
+    id: str
+    org: str
+    title: str
+    url: str
+    read: dt.date
 
 
 def _require(meta: dict, key: str, kind: type, path: Path, lines: dict) -> Any:
@@ -39,6 +52,48 @@ def _require(meta: dict, key: str, kind: type, path: Path, lines: dict) -> Any:
     return value
 
 
+def _sources(meta: dict, path: Path, lines: dict) -> tuple[Source, ...]:
+    """Validate the ``sources`` records of a guide or card."""
+    line = lines.get("sources", 2)
+    records, seen = [], set()
+    for n, item in enumerate(meta["sources"], 1):
+        where = f"front matter 'sources', item {n}"
+        if not isinstance(item, dict):
+            raise ContentError(
+                path,
+                line,
+                f"{where} is {item!r}: each source must be a record with the "
+                f"fields {', '.join(SOURCE_FIELDS)} (organisation, page title, "
+                "URL and the date you read it)",
+            )
+        missing = [f for f in SOURCE_FIELDS if not item.get(f)]
+        if missing:
+            raise ContentError(
+                path, line, f"{where} has no {', '.join(missing)}: add it"
+            )
+        sid = str(item["id"])
+        if not SLUG.match(sid) or sid == NO_CLAIM or sid in seen:
+            raise ContentError(
+                path,
+                line,
+                f"{where}: id {sid!r} must be unique, made of a-z, 0-9 and '-', "
+                f"and not {NO_CLAIM!r}",
+            )
+        if not _URL.match(str(item["url"])):
+            raise ContentError(
+                path, line, f"{where} ({sid}): url must start with https:// or http://"
+            )
+        if not isinstance(item["read"], dt.date):
+            raise ContentError(
+                path, line, f"{where} ({sid}): read must be a date (YYYY-MM-DD)"
+            )
+        seen.add(sid)
+        records.append(
+            Source(sid, str(item["org"]), str(item["title"]), item["url"], item["read"])
+        )
+    return tuple(records)
+
+
 @dataclass(frozen=True)
 class Document:
     """A content document: its slug, front matter and Markdown body."""
@@ -49,6 +104,7 @@ class Document:
     body: str
     body_line: int
     version: tuple[int, int]
+    sources: tuple[Source, ...] = ()
 
     @property
     def title(self) -> str:
@@ -67,13 +123,28 @@ class Document:
         return int(self.meta.get("order", 100))
 
     @property
-    def last_reviewed(self) -> dt.date | None:
-        return self.meta.get("last_reviewed")
+    def checked(self) -> dt.date | None:
+        """When the English was last checked against its sources."""
+        return self.meta.get("checked")
 
     @property
-    def sources(self) -> list[str]:
-        sources = self.meta.get("sources") or [self.meta.get("source")]
-        return [s for s in sources if s]
+    def attribution(self) -> str:
+        """Where a statement comes from (a statement has no source records)."""
+        return str(self.meta.get("source") or "")
+
+    @property
+    def legal_review(self) -> list[str]:
+        """Points left out of the text until a lawyer has checked them."""
+        return [str(p) for p in self.meta.get("legal_review") or []]
+
+    @cached_property
+    def source_numbers(self) -> dict[str, int]:
+        """Number each source record (1, 2, ...) in front-matter order."""
+        return {s.id: n for n, s in enumerate(self.sources, 1)}
+
+    def has_section(self, name: str) -> bool:
+        """Say whether the body has a ``::: name`` section at its top level."""
+        return any(n.kind == "section" and n.name == name for n in self.nodes)
 
     @cached_property
     def nodes(self) -> list[Node]:
@@ -101,15 +172,25 @@ def load_document(path: Path) -> Document:
             lines.get("kind"),
             f"front matter field 'kind' is {kind!r}: use one of {', '.join(KINDS)}",
         )
+    sources: tuple[Source, ...] = ()
     if kind == "statement":
         _require(meta, "source", str, path, lines)
     else:
         _require(meta, "sources", list, path, lines)
-        _require(meta, "last_reviewed", dt.date, path, lines)
+        _require(meta, "checked", dt.date, path, lines)
+        sources = _sources(meta, path, lines)
+    if "legal_review" in meta:
+        _require(meta, "legal_review", list, path, lines)
     if "order" in meta and not isinstance(meta["order"], int):
         raise ContentError(path, lines.get("order"), "'order' must be a whole number")
     return Document(
-        path.stem, path, meta, body, body_line, (stat.st_mtime_ns, stat.st_size)
+        path.stem,
+        path,
+        meta,
+        body,
+        body_line,
+        (stat.st_mtime_ns, stat.st_size),
+        sources,
     )
 
 

@@ -51,6 +51,8 @@ def pages(languages: list[str]) -> Iterator[tuple[str, dict]]:
             yield "print.guide", page
             for paper in ("letter", "a4"):
                 yield "print.guide_pdf", {**page, "paper": paper}
+            if doc.has_section("officer"):
+                yield "reader.officer", page
             if doc.kind == "card":
                 yield "print.card_pdf", page
                 for paper in ("letter", "a4"):
@@ -62,6 +64,7 @@ HTML_ENDPOINTS = {
     "reader.index",
     "reader.credits",
     "reader.document",
+    "reader.officer",
     "print.guide",
 }
 

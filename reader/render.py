@@ -5,6 +5,10 @@ cleaned with nh3 down to a few inline tags, so a hostile catalog cannot put
 script, styles, frames, event handlers or ``javascript:`` links on a page.
 A block with no current translation is shown in English inside an element
 marked ``lang="en"`` with a visible note, never hidden and never stale.
+
+A phrase (English to say to an officer) always shows its English, marked
+``lang="en"``, with its meaning in the reader's language under it. Source
+markers become numbered links to the page's list of sources.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from markupsafe import Markup
 from .catalogs import LoadedCatalog, Stats
 from .content import Document
 from .languages import Language
-from .segment import Node, Segment, iter_segments
+from .segment import NO_CLAIM, Node, Segment, iter_segments
 
 INLINE_TAGS = {"a", "em", "strong", "code", "br"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -91,11 +95,23 @@ def inline(text: str) -> Markup:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """The interface words a rendered document needs, already translated."""
+
+    note: str = "Not translated yet: shown in English."
+    meaning: str = "Its meaning is not translated yet."
+    say_this: str = "Say this in English"
+    sources: str = "Sources"
+    refs: bool = True  # numbered links to sources (not on a wallet card)
+
+
+@dataclass(frozen=True)
 class Rendered:
     """A document as one language's reader sees it."""
 
     title: Markup
     summary: Markup
+    lead: Markup  # the "Say this" box, shown first, above everything else
     body: Markup
     stats: Stats
     title_lang: str | None
@@ -103,11 +119,19 @@ class Rendered:
 
 
 class _Renderer:
-    def __init__(self, lookup: Lookup, lang: Language, note: str, translate: bool):
+    def __init__(
+        self,
+        lookup: Lookup,
+        lang: Language,
+        labels: Labels,
+        translate: bool,
+        numbers: dict[str, int],
+    ):
         self.lookup = lookup
         self.lang = lang
-        self.note = note
+        self.labels = labels
         self.translate = translate
+        self.numbers = numbers if labels.refs else {}
 
     def attrs(self, fallback: bool) -> Markup:
         return (
@@ -116,6 +140,26 @@ class _Renderer:
             else Markup()
         )
 
+    def note(self) -> Markup:
+        return Markup(
+            ' <small class="untranslated-note" lang="{}" dir="{}">{}</small>'
+        ).format(self.lang.tag, self.lang.direction, self.labels.note)
+
+    def refs(self, seg: Segment) -> Markup:
+        """Numbered links to a block's sources; nothing for ``no-claim``."""
+        numbers = sorted(
+            {self.numbers[r] for r in seg.refs if r != NO_CLAIM and r in self.numbers}
+        )
+        if not numbers:
+            return Markup()
+        links = Markup(",").join(
+            Markup('<a href="#source-{0}">{0}</a>').format(n) for n in numbers
+        )
+        # A word joiner keeps the numbers on the line of the word they follow.
+        return Markup(
+            '\u2060<sup class="refs" lang="{}" dir="ltr" title="{}">[{}]</sup>'
+        ).format(self.lang.tag, self.labels.sources, links)
+
     def text(
         self, seg: Segment, english: bool = False, note: bool = True
     ) -> tuple[Markup, bool]:
@@ -123,10 +167,9 @@ class _Renderer:
         translated = None if english or not self.translate else self.lookup(seg.text)
         html = inline(translated if translated is not None else seg.text)
         fallback = self.translate and not english and translated is None
+        html += self.refs(seg)
         if fallback and note:
-            html += Markup(
-                ' <small class="untranslated-note" lang="{}" dir="{}">{}</small>'
-            ).format(self.lang.tag, self.lang.direction, self.note)
+            html += self.note()
         return html, fallback
 
     def block(self, tag: str, seg: Segment, english: bool) -> Markup:
@@ -134,6 +177,23 @@ class _Renderer:
         return Markup("<{0}{1}>{2}</{0}>").format(
             Markup(tag), self.attrs(fallback), html
         )
+
+    def phrase(self, seg: Segment, english: bool) -> Markup:
+        """The English to say, then (in another language) what it means."""
+        say = Markup('<p class="say" lang="en" dir="ltr">{}{}</p>').format(
+            inline(seg.text), self.refs(seg)
+        )
+        meaning = Markup()
+        if self.translate and not english:
+            translated = self.lookup(seg.text)
+            meaning = (
+                Markup('<p class="meaning">{}</p>').format(inline(translated))
+                if translated is not None
+                else Markup(
+                    '<p class="meaning"><small class="untranslated-note">{}</small></p>'
+                ).format(self.labels.meaning)
+            )
+        return Markup('<div class="phrase">{}{}</div>').format(say, meaning)
 
     def nodes(self, nodes: list[Node], english: bool = False) -> Markup:
         out = []
@@ -144,6 +204,8 @@ class _Renderer:
                 out.append(self.block(f"h{level}", node.segments[0], english))
             elif node.kind == "paragraph":
                 out.append(self.block("p", node.segments[0], english))
+            elif node.kind == "phrase":
+                out.append(self.phrase(node.segments[0], english))
             elif node.kind == "list":
                 tag = "ol" if node.ordered else "ul"
                 items = Markup("").join(
@@ -153,15 +215,20 @@ class _Renderer:
             elif node.kind == "table":
                 out.append(self.table(node, english))
             elif node.kind == "section":
-                lang = Markup(' lang="en" dir="ltr"') if node.english else Markup()
-                out.append(
-                    Markup('<section class="section-{}"{}>{}</section>').format(
-                        node.name,
-                        lang,
-                        self.nodes(node.children, english or node.english),
-                    )
-                )
+                out.append(self.section(node, english))
         return Markup("\n").join(out)
+
+    def section(self, node: Node, english: bool) -> Markup:
+        lang = Markup(' lang="en" dir="ltr"') if node.english else Markup()
+        heading = Markup()
+        if node.name == "say-this":
+            heading = Markup("<h2>{}</h2>").format(self.labels.say_this)
+        return Markup('<section class="section-{}"{}>{}{}</section>').format(
+            node.name,
+            lang,
+            heading,
+            self.nodes(node.children, english or node.english),
+        )
 
     def table(self, node: Node, english: bool) -> Markup:
         head, *rows = node.rows
@@ -182,7 +249,7 @@ def document_msgids(doc: Document) -> list[str]:
 
 
 def _renderer(
-    doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None
+    doc: Document, lang: Language, labels: Labels, catalog: LoadedCatalog | None
 ) -> tuple[_Renderer, Stats, bool]:
     """Return a renderer for ``doc`` in ``lang``, its stats, and whether it is
     shown wholly in English because nothing of it is translated."""
@@ -193,28 +260,43 @@ def _renderer(
         found = {m: t for m in msgids if (t := catalog.lookup(m)) is not None}
     english = lang.tag != "en" and not found
     return (
-        _Renderer(found.get, lang, note, lang.tag != "en" and bool(found)),
+        _Renderer(
+            found.get,
+            lang,
+            labels,
+            lang.tag != "en" and bool(found),
+            doc.source_numbers,
+        ),
         stats,
         english,
     )
 
 
 def render_document(
-    doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None = None
+    doc: Document,
+    lang: Language,
+    labels: Labels,
+    catalog: LoadedCatalog | None = None,
 ) -> Rendered:
     """Render ``doc`` for ``lang`` with translations from ``catalog``.
 
-    ``note`` is the (already translated) label shown on English fallbacks.
+    ``labels`` holds the (already translated) interface words, such as the
+    note shown on English fallbacks.
     When nothing of the document is translated it is shown in English as a
     whole, marked once, rather than with a note on every block.
     """
-    r, stats, english = _renderer(doc, lang, note, catalog)
+    r, stats, english = _renderer(doc, lang, labels, catalog)
     title, title_fallback = r.text(Segment(doc.title, 0, "title"), note=False)
     summary, _ = r.text(Segment(doc.summary, 0, "summary"), note=False)
+    nodes = doc.nodes
+    lead = Markup()
+    if nodes and nodes[0].kind == "section" and nodes[0].name == "say-this":
+        lead, nodes = r.nodes(nodes[:1]), nodes[1:]
     return Rendered(
         title=title,
         summary=summary,
-        body=r.nodes(doc.nodes),
+        lead=lead,
+        body=r.nodes(nodes),
         stats=stats,
         title_lang="en" if title_fallback or english else None,
         english=english,
@@ -222,10 +304,13 @@ def render_document(
 
 
 def render_blocks(
-    doc: Document, lang: Language, note: str, catalog: LoadedCatalog | None = None
+    doc: Document,
+    lang: Language,
+    labels: Labels,
+    catalog: LoadedCatalog | None = None,
 ) -> list[Markup]:
     """Render each top-level block of ``doc`` on its own, for parallel columns."""
-    r, _, _ = _renderer(doc, lang, note, catalog)
+    r, _, _ = _renderer(doc, lang, labels, catalog)
     return [r.nodes([node]) for node in doc.nodes]
 
 
@@ -233,11 +318,11 @@ def render_section(
     doc: Document,
     name: str,
     lang: Language,
-    note: str,
+    labels: Labels,
     catalog: LoadedCatalog | None = None,
 ) -> Markup:
     """Render the children of the section called ``name`` (say, a card side)."""
-    r, _, _ = _renderer(doc, lang, note, catalog)
+    r, _, _ = _renderer(doc, lang, labels, catalog)
     for node in doc.nodes:
         if node.kind == "section" and node.name == name:
             return r.nodes(node.children, english=node.english)

@@ -27,7 +27,7 @@ FILENAME = "reviews.json"
 REVIEWED, STALE, UNREVIEWED = "reviewed", "review stale", "unreviewed"
 
 
-def _digest(parts: Iterable[str]) -> str:
+def digest(parts: Iterable[str]) -> str:
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode("utf-8") + b"\0")
@@ -37,7 +37,7 @@ def _digest(parts: Iterable[str]) -> str:
 def fingerprint(msgids: list[str], catalog: LoadedCatalog) -> tuple[str, str]:
     """Return the (source, translation) hashes of a domain's messages."""
     ids = list(dict.fromkeys(msgids))
-    return _digest(ids), _digest(catalog.lookup(m) or "" for m in ids)
+    return digest(ids), digest(catalog.lookup(m) or "" for m in ids)
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,14 @@ def read_reviews(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def record_date(entry: dict) -> dt.date | None:
+    """Return the date of a review record, or None if it has none or a bad one."""
+    try:
+        return dt.date.fromisoformat(entry.get("date", ""))
+    except (TypeError, ValueError):
+        return None
+
+
 def state(
     records: dict, domain: str, msgids: list[str], catalog: LoadedCatalog
 ) -> ReviewState:
@@ -71,10 +79,7 @@ def state(
     record = records.get(domain)
     if not isinstance(record, dict):
         return ReviewState(UNREVIEWED)
-    try:
-        date = dt.date.fromisoformat(record.get("date", ""))
-    except (TypeError, ValueError):
-        date = None
+    date = record_date(record)
     current = fingerprint(msgids, catalog)
     kept = (record.get("source"), record.get("translation"))
     return ReviewState(

@@ -4,6 +4,12 @@ Rendering and extraction share :func:`parse_body`, so the messages in the
 catalogs are exactly the units the reader looks up. A unit is one block
 (heading, paragraph, list item, table cell) with its inline Markdown kept and
 its soft line breaks collapsed, so re-wrapping the English changes no message.
+
+A block may end with source markers, ``[^id]`` naming a source record of the
+front matter or ``[^no-claim]``. They are taken off the text, so translators
+never copy them, and kept on the segment as ``refs``. A line that starts with
+``>`` is a *phrase*: English words a reader says to an officer. Its message
+is the English; its translation is what the phrase means.
 """
 
 from __future__ import annotations
@@ -21,6 +27,17 @@ _ORDERED = re.compile(r"^\d{1,9}[.)]\s+(.*)$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _FENCE_OPEN = re.compile(r"^:::\s*([A-Za-z][\w-]*)((?:\s+[\w-]+)*)\s*$")
 _FENCE_CLOSE = re.compile(r"^:::\s*$")
+_PHRASE = re.compile(r"^>\s?(.*)$")
+_MARKERS = re.compile(r"(?:\s*\[\^([\w-]+)\])+\s*$")
+_MARKER = re.compile(r"\[\^([\w-]+)\]")
+
+NO_CLAIM = "no-claim"
+# The extracted comment a translator sees on a phrase.
+PHRASE_COMMENT = (
+    "phrase: English words the reader says out loud to an officer. The reader "
+    "sees this English first. Do not write it to be said: write what it means, "
+    "in plain words, to show under the English."
+)
 
 
 @dataclass(frozen=True)
@@ -30,16 +47,18 @@ class Segment:
     text: str
     lineno: int
     kind: str
+    refs: tuple[str, ...] = ()
 
 
 @dataclass
 class Node:
     """A block of the document tree: its kind, segments, and child nodes.
 
-    Kinds: ``heading`` (``level``), ``paragraph``, ``list`` (``ordered``;
-    one segment per item), ``table`` (``rows`` of segments, the first row the
-    header) and ``section`` (``name``; ``english`` marks text that is never
-    translated, such as the officer's side of a rights card).
+    Kinds: ``heading`` (``level``), ``paragraph``, ``phrase`` (English to say
+    out loud), ``list`` (``ordered``; one segment per item), ``table``
+    (``rows`` of segments, the first row the header) and ``section``
+    (``name``; ``english`` marks text that is never translated, such as the
+    officer's side of a rights card).
     """
 
     kind: str
@@ -61,6 +80,23 @@ def collapse(lines: list[str]) -> str:
     return " ".join(line.strip() for line in lines if line.strip())
 
 
+def split_markers(text: str) -> tuple[str, tuple[str, ...]]:
+    """Take the source markers off the end of a block's text.
+
+    >>> split_markers("Keep the door closed. [^aclu] [^ilrc]")
+    ('Keep the door closed.', ('aclu', 'ilrc'))
+    """
+    m = _MARKERS.search(text)
+    if m is None:
+        return text, ()
+    return text[: m.start()].rstrip(), tuple(_MARKER.findall(m.group(0)))
+
+
+def _segment(text: str, lineno: int, kind: str) -> Segment:
+    text, refs = split_markers(text)
+    return Segment(text, lineno, kind, refs)
+
+
 def _split_row(line: str) -> list[str]:
     cells = line.strip()
     if cells.startswith("|"):
@@ -75,6 +111,7 @@ def _starts_block(line: str) -> bool:
         _HEADING.match(line)
         or _BULLET.match(line)
         or _ORDERED.match(line)
+        or _PHRASE.match(line)
         or _FENCE_OPEN.match(line)
         or _FENCE_CLOSE.match(line)
     )
@@ -107,6 +144,10 @@ def parse_body(text: str, first_line: int = 1) -> list[Node]:
             level = len(m.group(1))
             out.append(Node("heading", [Segment(m.group(2), lineno, "heading")], level))
             i += 1
+        elif m := _PHRASE.match(line):
+            # One phrase a line: each is said (and translated) on its own.
+            out.append(Node("phrase", [_segment(m.group(1).strip(), lineno, "phrase")]))
+            i += 1
         elif _BULLET.match(line) or _ORDERED.match(line):
             ordered = bool(_ORDERED.match(line))
             pattern = _ORDERED if ordered else _BULLET
@@ -117,7 +158,7 @@ def parse_body(text: str, first_line: int = 1) -> list[Node]:
             while i < len(lines) and lines[i].strip() and not _starts_block(lines[i]):
                 item.append(lines[i])
                 i += 1
-            out[-1].segments.append(Segment(collapse(item), lineno, "list item"))
+            out[-1].segments.append(_segment(collapse(item), lineno, "list item"))
             # A blank line between two items of one kind keeps them in one list.
             j = i
             while j < len(lines) and not lines[j].strip():
@@ -137,7 +178,7 @@ def parse_body(text: str, first_line: int = 1) -> list[Node]:
             while i < len(lines) and lines[i].lstrip().startswith("|"):
                 table.rows.append(
                     [
-                        Segment(c, first_line + i, "table cell")
+                        _segment(c, first_line + i, "table cell")
                         for c in _split_row(lines[i])
                     ]
                 )
@@ -150,7 +191,7 @@ def parse_body(text: str, first_line: int = 1) -> list[Node]:
                 para.append(lines[i])
                 i += 1
             out.append(
-                Node("paragraph", [Segment(collapse(para), lineno, "paragraph")])
+                Node("paragraph", [_segment(collapse(para), lineno, "paragraph")])
             )
     return root
 
@@ -172,6 +213,18 @@ def iter_segments(nodes: list[Node], *, translatable: bool = True) -> Iterator[S
             yield from node.segments
 
 
+def claim_blocks(nodes: list[Node]) -> Iterator[Segment]:
+    """Yield the blocks that must carry a source marker: paragraphs, list
+    items, phrases, and the last cell of each table body row."""
+    for node in nodes:
+        if node.kind == "section":
+            yield from claim_blocks(node.children)
+        elif node.kind == "table":
+            yield from (row[-1] for row in node.rows[1:] if row)
+        elif node.kind in ("paragraph", "list", "phrase"):
+            yield from node.segments
+
+
 def extract_markdown(
     fileobj: IO[bytes],
     keywords: Any,
@@ -190,4 +243,5 @@ def extract_markdown(
         if isinstance(meta.get(key), str) and meta[key].strip():
             yield meta_lines.get(key, 1), None, meta[key].strip(), [key]
     for segment in iter_segments(parse_body(body, body_line)):
-        yield segment.lineno, None, segment.text, [segment.kind]
+        comment = PHRASE_COMMENT if segment.kind == "phrase" else segment.kind
+        yield segment.lineno, None, segment.text, [comment]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import flask_babel
@@ -16,13 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import i18n
+from . import i18n, legal
 from .catalogs import file_version
 from .content import Document, get_content
 from .languages import SOURCE, Language, find, language, negotiate
 from .pages import cached_page
-from .render import document_msgids, render_document
-from .reviews import UNREVIEWED, ReviewState, state
+from .render import Labels, document_msgids, render_document, render_section
+from .reviews import REVIEWED, UNREVIEWED, ReviewState, state
 from .static import link_for
 
 bp = Blueprint("reader", __name__)
@@ -58,9 +59,17 @@ def resolve(tag: str) -> Language:
     return lang
 
 
-def fallback_note() -> str:
-    """Return the label shown on a block that is still in English."""
-    return _("Not translated yet: shown in English.")
+def labels(refs: bool = True) -> Labels:
+    """Return the interface words a rendered document needs, translated."""
+    return Labels(
+        note=_("Not translated yet: shown in English."),
+        # TRANSLATORS: under an English sentence to say, whose meaning is missing.
+        meaning=_("Its meaning is not translated yet."),
+        # TRANSLATORS: heading of a box of English sentences to say to an officer.
+        say_this=_("Say this in English"),
+        sources=_("Sources"),
+        refs=refs,
+    )
 
 
 def page_files(lang: Language, doc: Document | None = None) -> list[str]:
@@ -78,6 +87,7 @@ def page_files(lang: Language, doc: Document | None = None) -> list[str]:
             get_content().file(doc.slug),
             store.file(lang.locale, doc.slug),
             store.reviews_file(lang.locale),
+            str(get_content().directory / legal.FILENAME),
         ]
     return files
 
@@ -100,14 +110,19 @@ def latest(doc: Document) -> Document:
 def rendered(doc: Document, lang: Language):
     """Render ``doc`` in ``lang``; return the page and its review state."""
     if lang.tag == SOURCE:
-        return render_document(doc, lang, fallback_note()), ReviewState(UNREVIEWED)
+        return render_document(doc, lang, labels()), ReviewState(UNREVIEWED)
     store = i18n.get_catalogs()
     catalog = store.get(lang.locale, doc.slug)
-    page = render_document(doc, lang, fallback_note(), catalog)
+    page = render_document(doc, lang, labels(), catalog)
     review = state(
         store.reviews(lang.locale)[0], doc.slug, document_msgids(doc), catalog
     )
     return page, review
+
+
+def legal_state(doc: Document) -> ReviewState:
+    """Return whether a lawyer has reviewed ``doc`` as it reads now."""
+    return legal.legal_state(legal.read_records(get_content().directory), doc)
 
 
 @bp.app_template_global()
@@ -142,16 +157,50 @@ def chooser():
     return response
 
 
+@dataclass(frozen=True)
+class Overview:
+    """How far a language's guides are translated and checked, said once."""
+
+    percent: int
+    english: bool
+    translation: str  # REVIEWED when every guide's review is current
+    any_legal_review: bool
+
+
+def overview(items: list, lang: Language) -> Overview:
+    """Sum up the translation and review state of every guide on an index."""
+    guides = [(d, p, r) for d, p, r in items if d.kind != "statement"]
+    words = sum(p.stats.words for _, p, _ in guides)
+    left = sum(p.stats.words_left for _, p, _ in guides)
+    percent = 100 if not words else int(100 * (words - left) / words)
+    states = {r.state for _, _, r in guides}
+    translation = states.pop() if len(states) == 1 else "mixed"
+    return Overview(
+        percent=percent,
+        english=lang.tag != SOURCE and all(p.english for _, p, _ in guides),
+        translation=translation,
+        any_legal_review=any(legal_state(d).state == REVIEWED for d, _, _ in guides),
+    )
+
+
 @bp.route("/<lang>/")
 def index(lang: str):
-    """List every document with its translated title and completeness."""
+    """List the card and the situations first, the statement apart, and say
+    once how far the guides are translated and reviewed."""
     language_ = resolve(lang)
     docs = get_content().all()
 
     def build() -> str:
         items = [(doc, *rendered(doc, language_)) for doc in get_content().all()]
+        guides = [i for i in items if i[0].kind != "statement"]
+        # The card first: it is what a reader needs at the door.
+        guides.sort(key=lambda i: i[0].kind != "card")
         return render_template(
-            "index.html", items=items, alternates=alternates("reader.index")
+            "index.html",
+            guides=guides,
+            statements=[i for i in items if i[0].kind == "statement"],
+            overview=overview(items, language_),
+            alternates=alternates("reader.index"),
         )
 
     # The folder too: adding a document changes the list.
@@ -177,11 +226,35 @@ def document(lang: str, slug: str):
             doc=now,
             page=page,
             review=review,
+            legal=legal_state(now),
             alternates=alternates("reader.document", slug=slug),
         )
 
     return cached_page(
         ("doc", language_.tag, slug, g.preview), build, page_files(language_, doc)
+    )
+
+
+@bp.route("/<lang>/<slug>/officer/")
+def officer(lang: str, slug: str):
+    """Show the English officer side of a card, full screen, to hand over."""
+    language_ = resolve(lang)
+    doc = get_content().get(slug)
+    if doc is None or not doc.has_section("officer"):
+        abort(404)
+
+    def build() -> str:
+        now = latest(doc)
+        return render_template(
+            "officer.html",
+            doc=now,
+            officer=render_section(
+                now, "officer", language(SOURCE), labels(refs=False)
+            ),
+        )
+
+    return cached_page(
+        ("officer", language_.tag, slug, g.preview), build, page_files(language_, doc)
     )
 
 

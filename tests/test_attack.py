@@ -50,7 +50,7 @@ from reader.contrib import suggestions, users
 from reader.languages import language
 from reader.printing import pdf
 from reader.printing.pdf import PdfCache
-from reader.render import inline, render_document
+from reader.render import Labels, inline, render_document
 
 # Examples per test in CI (about 5,000 attacks). Measured on the 2-core CI
 # machine with every property holding: 105 s idle (97 s of CPU), 147 s while
@@ -917,10 +917,11 @@ INLINE = {"a", "em", "strong", "code", "br", "bdi"}
 BLOCKS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody",
     "tr", "th", "td", "section", "small",
+    "div", "sup",  # a phrase and its meaning; numbered links to sources
 }
 # fmt: on
 A_ATTRS = {"href", "title", "rel", "dir"}
-BLOCK_ATTRS = {"lang", "dir", "class"}
+BLOCK_ATTRS = {"lang", "dir", "class", "title"}
 
 # fmt: off
 MARKDOWN = [
@@ -1028,8 +1029,8 @@ def test_render_document_keeps_only_safe_inline_html(plain_site, strings):
         doc = get_content().get("door")
         es = language("es")
         catalog = i18n.get_catalogs().get("es", "door")
-        page = render_document(doc, es, "Sin traducir.", catalog)
-        english = render_document(doc, es, "Sin traducir.")
+        page = render_document(doc, es, Labels("Sin traducir."), catalog)
+        english = render_document(doc, es, Labels("Sin traducir."))
     for part in (page.title, page.summary):
         problems = [p for t, a in Tags(str(part)).tags for p in inline_problems(t, a)]
         assert not problems, f"{str(part)!r}: {problems}"

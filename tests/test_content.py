@@ -22,7 +22,7 @@ from reader.errors import ContentError
         (
             "---\ntitle: T\nsummary: S\nkind: guide\nsources: [a]\n---\n",
             2,
-            "last_reviewed",
+            "checked",
         ),
         ("---\ntitle: T\nkind: guide\n---\n", 2, "'summary'"),
     ],

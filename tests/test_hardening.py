@@ -222,15 +222,15 @@ def test_static_files_carry_exactly_one_cache_control(client):
 def test_numbers_are_isolated_in_right_to_left_text(site):
     from reader.content import ContentStore
     from reader.languages import language
-    from reader.render import render_document
+    from reader.render import Labels, render_document
 
     (site / "content" / "call.md").write_text(
-        "---\ntitle: Call\nsummary: Call us.\nkind: guide\nsources: [x]\n"
-        "last_reviewed: 2026-12-01\n---\n\nCall (555) 010-0100 about Form I-205.\n",
+        "---\ntitle: Call\nsummary: Call us.\nkind: guide\nsources: []\n"
+        "checked: 2026-12-01\n---\n\nCall (555) 010-0100 about Form I-205.\n",
         encoding="utf-8",
     )
     doc = ContentStore(site / "content").get("call")
-    html = render_document(doc, language("ar"), "")
+    html = render_document(doc, language("ar"), Labels())
     assert '<bdi dir="ltr">(555) 010-0100</bdi>' in html.body
     assert '<bdi dir="ltr">I-205</bdi>' in html.body
 

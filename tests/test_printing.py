@@ -109,8 +109,19 @@ def test_single_card_is_id1_size_two_sided(pdfs, tmp_path):
     )
     assert abs(width - 85.6 * MM) < 0.1 and abs(height - 54 * MM) < 0.1
     front, back = (pdf_text(path.read_bytes(), page=n) for n in (1, 2))
-    assert "Mantenga la calma" in front  # the holder's side, in Spanish
+    assert "No abra la puerta" in front  # the holder's side, in Spanish
     assert "I am using my 5th Amendment right to remain silent" in back  # English
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["es", "ar", "fa", "zh-Hant"])
+def test_the_holder_side_fits_above_the_qr_code(pdfs, lang):
+    # The text box clips at 2.5 + 37.5 mm; the QR code starts 41 mm down.
+    # Last round a card's last line was cut in half there, silently.
+    bbox = tool("pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-",
+                data=pdfs(f"/{lang}/rights-card/card.pdf"))  # fmt: skip
+    bottoms = [float(y) for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', bbox)]
+    assert bottoms and max(bottoms) <= 40 * MM, (lang, max(bottoms) / MM)
 
 
 def words_at(pdf: bytes, word: str, page: int) -> list[tuple[float, float]]:

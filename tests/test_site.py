@@ -48,12 +48,12 @@ def test_statement_english_is_served_verbatim(real_client):
 def test_every_guide_has_sources_date_disclaimer_and_legal_help(real_app, real_client):
     docs = {d.slug: d for d in ContentStore(real_app.config["CONTENT_DIR"]).all()}
     assert set(GUIDES) <= set(docs)
-    assert docs["campaign-statement"].sources == [
-        "Socialist Equality Party, 2020 election campaign"
-    ]
+    statement = docs["campaign-statement"]
+    assert statement.attribution == "Socialist Equality Party, 2020 election campaign"
     for slug in GUIDES:
         doc = docs[slug]
-        assert doc.sources and doc.last_reviewed, slug
+        assert doc.sources and doc.checked, slug
+        assert all(s.org and s.title and s.url and s.read for s in doc.sources), slug
         page = parse(real_client.get(f"/en/{slug}/")).plain
         assert "general information, not legal advice" in page, slug
         assert "legal aid" in page, slug

@@ -302,7 +302,9 @@ def test_a_language_once_offered_stays_offered_when_the_english_grows(
     assert "/es/" in offered(app.test_client())
     assert (site / "translations" / "es" / "published.txt").is_file()
     # Much new English: Spanish falls far below the threshold.
-    new = "\n\n".join(f"New paragraph number {i} about your rights." for i in range(80))
+    new = "\n\n".join(
+        f"New paragraph number {i} about your rights." for i in range(200)
+    )
     door = site / "content" / "door.md"
     door.write_text(door.read_text("utf-8") + f"\n\n{new}\n", encoding="utf-8")
     restarted = create_app(dict(app.config)).test_client()

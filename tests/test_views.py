@@ -58,7 +58,11 @@ def test_document_list_shows_every_document_with_completeness(client):
     # The untranslated document is listed, in English, marked as such.
     untranslated = page.find("a", href="/es/plain/")
     assert untranslated and untranslated[0]["lang"] == "en"
-    assert "Not translated yet: in English." in page.plain
+    # Translation status is said once for the page, not under every item.
+    assert "Not translated yet: in English." not in page.plain
+    assert page.plain.count("of these guides is in Español") == 1
+    assert "The translations are drafts." in page.plain
+    assert "No lawyer has reviewed these guides yet." in page.plain
 
 
 def test_document_falls_back_per_paragraph(client):
@@ -70,6 +74,8 @@ def test_document_falls_back_per_paragraph(client):
     assert '<p lang="en" dir="ltr" class="untranslated">Keep the door closed.' in html
     # Keep-the-door, "Stay calm." and three table cells are not translated.
     assert page.plain.count("Todavía sin traducir: se muestra en inglés.") == 5
+    # Nor is the meaning of one phrase: its English shows, and a note says so.
+    assert page.plain.count("Its meaning is not translated yet.") == 1
 
 
 def test_untranslated_document_is_readable_in_english(client):
@@ -129,5 +135,11 @@ def test_404_in_the_documents_language(client):
 def test_document_shows_review_state_and_sources(client):
     page = parse(client.get("/es/door/"))
     assert "Unreviewed draft translation." in page.plain
-    assert "ILRC, Red Cards" in page.plain
+    assert "No lawyer has reviewed this guide yet." in page.plain
+    assert "English checked against its sources on" in page.plain
+    source = page.find("li", id="source-1")
+    assert source and page.find("ol", class_="sources", lang="en")
+    assert "ILRC: “Red Cards”. https://www.ilrc.org/red-cards (2026-01-15)" in (
+        page.plain
+    )
     assert "general information, not legal advice" in page.plain

@@ -25,8 +25,9 @@ from ..render import isolate_numbers, render_blocks, render_section
 from ..views import (
     alternates,
     doc_versions,
-    fallback_note,
+    labels,
     latest,
+    legal_state,
     rendered,
     resolve,
     use_language,
@@ -104,9 +105,9 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
     page, review = rendered(doc, lang)
     columns = None
     if other is not None:
-        left = render_blocks(doc, lang, fallback_note(), catalog_for(lang, doc))
+        left = render_blocks(doc, lang, labels(), catalog_for(lang, doc))
         use_language(other)
-        right = render_blocks(doc, other, fallback_note(), catalog_for(other, doc))
+        right = render_blocks(doc, other, labels(), catalog_for(other, doc))
         other_title = rendered(doc, other)[0].title
         use_language(lang)
         columns = list(zip(left, right, strict=True))
@@ -116,6 +117,7 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
         doc=doc,
         page=page,
         review=review,
+        legal=legal_state(doc),
         paper=paper,
         branding=branding,
         other=other,
@@ -214,8 +216,8 @@ def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
     catalog = catalog_for(lang, doc)
     return dict(
         doc=doc,
-        holder=render_section(doc, "holder", lang, fallback_note(), catalog),
-        officer=render_section(doc, "officer", language(SOURCE), "", None),
+        holder=render_section(doc, "holder", lang, labels(refs=False), catalog),
+        officer=render_section(doc, "officer", language(SOURCE), labels(refs=False)),
         branding=branding,
         **online_links(lang, doc),
     )

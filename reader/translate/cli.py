@@ -9,8 +9,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .. import legal
+from ..content import ContentStore
 from ..errors import ReaderError
-from . import checks, status, workflow
+from . import checks, readability, sources, status, workflow
 
 
 def _project() -> workflow.Project:
@@ -114,9 +116,14 @@ def status_(fmt: str, locales: tuple[str, ...]) -> None:
 @click.argument("locales", nargs=-1)
 @with_appcontext
 def check(locales: tuple[str, ...]) -> None:
-    """Check every catalog; exit non-zero on errors (warnings are advice)."""
+    """Check the documents' sources and every catalog; exit non-zero on errors
+    (warnings are advice)."""
     project = _project()
     errors = warnings = 0
+    for finding in sources.check_documents(project.content):
+        click.echo(str(finding).replace(str(project.root) + "/", ""), err=True)
+        errors += finding.severity == "error"
+        warnings += finding.severity == "warning"
     for locale in [loc.replace("-", "_") for loc in locales] or project.locales():
         glossary_path = project.catalog(locale, "words-to-know")
         glossary = {}
@@ -162,3 +169,55 @@ def review(lang: str, document: str, reviewer: str, date: dt.datetime | None) ->
         f"recorded: {document} in {lang} reviewed by {entry['reviewer']} "
         f"on {entry['date']}"
     )
+
+
+@translate.command("legal-review")
+@click.argument("document")
+@click.option("--by", "reviewer", required=True, help="The lawyer who reviewed it.")
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Review date (today).")
+@with_appcontext
+def legal_review(document: str, reviewer: str, date: dt.datetime | None) -> None:
+    """Record that the lawyer REVIEWER reviewed DOCUMENT's current English."""
+    project = _project()
+    store = ContentStore(project.content)
+    doc = store.get(document)
+    if doc is None:
+        error = store.errors.get(document)
+        raise click.ClickException(
+            str(error)
+            if error
+            else f"there is no document {document!r} in "
+            f"{project.relative(project.content)}: check its name (without .md)"
+        )
+    try:
+        entry = legal.record(
+            project.content, doc, reviewer, date.date() if date else None
+        )
+    except ReaderError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        f"recorded: {document} reviewed by the lawyer {entry['reviewer']} "
+        f"on {entry['date']}"
+    )
+
+
+@translate.command("readability")
+@with_appcontext
+def readability_() -> None:
+    """Print each guide's Flesch-Kincaid grade (target: 5 or below)."""
+    try:
+        rows = readability.scores(_project().content)
+    except ImportError as e:
+        raise click.ClickException(
+            "textstat is missing: install the test extras (pip install -e '.[test]')"
+        ) from e
+    click.echo("| guide | grade | words | sentences |")
+    click.echo("| --- | ---: | ---: | ---: |")
+    for r in rows:
+        click.echo(f"| {r.slug} | {r.grade:.1f} | {r.words} | {r.sentences} |")
+    over = [r.slug for r in rows if r.grade > readability.MAX_GRADE]
+    if over:
+        raise click.ClickException(
+            f"above grade {readability.MAX_GRADE:g}: {', '.join(over)}: "
+            "use shorter sentences and common words"
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import BY_NAME, PAGES
+from .support import PAGES, Page
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,9 @@ GEOMETRY = """() => {
   const body = document.querySelector('article .body');
   const paragraph = [...body.querySelectorAll('p')].find(
     p => !p.closest('[lang="en"]') && p.textContent.trim());
-  const list = body.querySelector('ul, ol');
+  // A translated item: an English one (lang="en") is laid out left to right.
+  const list = [...body.querySelectorAll('li')].find(
+    li => !li.closest('[lang="en"]')).parentElement;
   const header = document.querySelector('header.site');
   const first = header.firstElementChild;
   const last = header.lastElementChild;
@@ -46,8 +48,8 @@ GEOMETRY = """() => {
     h1: lines(document.querySelector('h1')),
     paragraph: lines(paragraph),
     list: edges(list.getBoundingClientRect()),
-    item: edges(list.querySelector('li').getBoundingClientRect()),
-    itemLines: lines(list.querySelector('li')),
+    item: edges(list.querySelector('li:not([lang])').getBoundingClientRect()),
+    itemLines: lines(list.querySelector('li:not([lang])')),
     header: edges(header.getBoundingClientRect()),
     first: edges(first.getBoundingClientRect()),
     last: edges(last.getBoundingClientRect()),
@@ -63,7 +65,9 @@ def inset(edge: float, from_edge: float, sign: int) -> float:
 @pytest.fixture(params=DIRECTIONS, ids=[lang for lang, _ in DIRECTIONS])
 def document(request, visit):
     lang, direction = request.param
-    page = visit(BY_NAME["document"], lang)
+    # The family plan still has translated lists while the English of the
+    # situation guides waits for its retranslation.
+    page = visit(Page("document", "/{lang}/family-plan/"), lang)
     geo = page.evaluate(GEOMETRY)
     assert geo["direction"] == direction, "the page's computed direction"
     return direction, geo
