@@ -56,8 +56,8 @@ def test_invited_translator_on_a_phone_reviewer_accepts_reader_sees(site, tab):
     users.grant(db, rosa, "reviewer", "es")
     users.set_password(db, rosa, PASSWORD)
     db.close()
-    msgid = "Stay calm. Do not run."
-    new_text = "Quédese tranquilo. No corra, por favor."
+    msgid = "Do not run or fight."
+    new_text = "No corra ni pelee, por favor."
 
     # The invited translator, on a small phone with JavaScript off.
     phone = tab("es", viewport=PHONE, java_script_enabled=False)
