@@ -132,11 +132,6 @@ class Document:
         """Where a statement comes from (a statement has no source records)."""
         return str(self.meta.get("source") or "")
 
-    @property
-    def legal_review(self) -> list[str]:
-        """Points left out of the text until a lawyer has checked them."""
-        return [str(p) for p in self.meta.get("legal_review") or []]
-
     @cached_property
     def source_numbers(self) -> dict[str, int]:
         """Number each source record (1, 2, ...) in front-matter order."""

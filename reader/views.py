@@ -120,9 +120,14 @@ def rendered(doc: Document, lang: Language):
     return page, review
 
 
+def legal_records() -> dict:
+    """Read the legal review records of the content folder."""
+    return legal.read_records(get_content().directory)
+
+
 def legal_state(doc: Document) -> ReviewState:
     """Return whether a lawyer has reviewed ``doc`` as it reads now."""
-    return legal.legal_state(legal.read_records(get_content().directory), doc)
+    return legal.legal_state(legal_records(), doc)
 
 
 @bp.app_template_global()
@@ -175,11 +180,14 @@ def overview(items: list, lang: Language) -> Overview:
     percent = 100 if not words else int(100 * (words - left) / words)
     states = {r.state for _, _, r in guides}
     translation = states.pop() if len(states) == 1 else "mixed"
+    records = legal_records()
     return Overview(
         percent=percent,
         english=lang.tag != SOURCE and all(p.english for _, p, _ in guides),
         translation=translation,
-        any_legal_review=any(legal_state(d).state == REVIEWED for d, _, _ in guides),
+        any_legal_review=any(
+            legal.legal_state(records, d).state == REVIEWED for d, _, _ in guides
+        ),
     )
 
 

@@ -48,6 +48,15 @@ def test_every_block_of_every_guide_has_a_source_or_says_it_makes_no_claim():
         assert cited <= {s.id for s in doc.sources}, doc.slug
 
 
+def test_no_message_makes_translators_copy_a_url_or_a_marker():
+    from babel.messages.pofile import read_po
+
+    for pot in sorted(TRANSLATIONS.glob("*.pot")):
+        with pot.open("rb") as f:
+            ids = [m.id for m in read_po(f) if m.id]
+        assert not [i for i in ids if "://" in str(i) or "[^" in str(i)], pot.name
+
+
 def test_the_card_and_each_situation_open_with_three_to_five_phrases():
     every = docs()
     for slug in SAY_THIS:

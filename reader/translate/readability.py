@@ -45,6 +45,10 @@ class _Text(HTMLParser):
         if not self._skip:
             self._parts.append(data)
 
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
     def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())
         self._parts = []
@@ -59,7 +63,6 @@ def plain_text(doc: Document) -> str:
     parser = _Text()
     parser.feed(str(page.lead) + str(page.body))
     parser.close()
-    parser._flush()
     return "\n".join(parser.blocks)
 
 
