@@ -19,6 +19,12 @@ GUIDES = [
     "if-arrested",
     "family-plan",
     "rights-card",
+    # Issue 13's five.
+    "court-and-check-ins",
+    "finding-a-lawyer",
+    "airports-and-border",
+    "children-and-schools",
+    "daca-and-tps",
 ]
 BUDGET = 14 * 1024
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from reader import ROOT
+from reader.content import ContentStore
+
 from .support import PHONE, goto
 
 pytestmark = pytest.mark.browser
@@ -12,8 +15,10 @@ pytestmark = pytest.mark.browser
 # are the longest), and so does the script.
 LANGS = ["en", "es", "ar", "fa", "fr", "ht", "ko", "pt-BR", "ru", "tl", "vi"]
 LANGS += ["zh-Hans", "zh-Hant"]
-SAY_THIS = ["rights-card", "at-your-door", "in-public", "in-a-car", "at-work"]
-SAY_THIS += ["if-arrested"]
+# Every guide that opens with a "Say this" box.
+SAY_THIS = [
+    d.slug for d in ContentStore(ROOT / "content").all() if d.has_section("say-this")
+]
 
 BOTTOMS = """sel => [...document.querySelectorAll(sel)]
   .filter(el => el.checkVisibility())
