@@ -25,6 +25,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
 from .errors import CatalogError
+from .reviews import FILENAME, read_reviews
 
 log = logging.getLogger(__name__)
 
@@ -290,8 +291,6 @@ class CatalogStore:
 
     def reviews_file(self, locale: str) -> str:
         """Return the path of a locale's review records."""
-        from .reviews import FILENAME
-
         key = (locale, "reviews.json")
         path = self._files.get(key)
         if path is None:
@@ -394,8 +393,6 @@ class CatalogStore:
 
     def reviews(self, locale: str) -> tuple[dict, tuple[int, int] | None]:
         """Return a locale's review records and their file version."""
-        from .reviews import read_reviews
-
         path = self.reviews_file(locale)
         version = file_version(path)
         if version is None:

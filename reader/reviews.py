@@ -19,11 +19,22 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from .catalogs import LoadedCatalog
 from .errors import CatalogError
 
 FILENAME = "reviews.json"
+
+
+class Translations(Protocol):
+    """What a review fingerprints: a catalog's current translations.
+
+    A protocol, so this module stays below the catalog store that reads it.
+    """
+
+    def lookup(self, msgid: str) -> str | None: ...
+
+
 REVIEWED, STALE, UNREVIEWED = "reviewed", "review stale", "unreviewed"
 
 
@@ -34,7 +45,7 @@ def digest(parts: Iterable[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def fingerprint(msgids: list[str], catalog: LoadedCatalog) -> tuple[str, str]:
+def fingerprint(msgids: list[str], catalog: Translations) -> tuple[str, str]:
     """Return the (source, translation) hashes of a domain's messages."""
     ids = list(dict.fromkeys(msgids))
     return digest(ids), digest(catalog.lookup(m) or "" for m in ids)
@@ -73,7 +84,7 @@ def record_date(entry: dict) -> dt.date | None:
 
 
 def state(
-    records: dict, domain: str, msgids: list[str], catalog: LoadedCatalog
+    records: dict, domain: str, msgids: list[str], catalog: Translations
 ) -> ReviewState:
     """Return the review state of one domain's translation."""
     record = records.get(domain)
@@ -92,7 +103,7 @@ def record(
     domain: str,
     reviewer: str,
     msgids: list[str],
-    catalog: LoadedCatalog,
+    catalog: Translations,
     date: dt.date | None = None,
 ) -> dict:
     """Record that ``reviewer`` checked ``domain`` against the current English."""
