@@ -119,7 +119,7 @@ def test_changed_blocks_show_in_english_marked_not_hidden(real_client):
     page = parse(real_client.get("/es/in-public/"))
     marked = page.find("p", lang="en", class_="untranslated")
     assert marked, "the new English of in-public shows, marked, in Spanish"
-    assert "Todavía no está traducido" in page.plain or "Not translated" in page.plain
+    assert "Todavía no está traducido: se muestra en inglés." in page.plain
 
 
 def test_pages_say_no_lawyer_has_reviewed_the_guides(real_client):

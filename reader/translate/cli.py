@@ -9,8 +9,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import legal
-from ..content import ContentStore
 from ..errors import ReaderError
 from . import checks, readability, sources, status, workflow
 
@@ -178,20 +176,9 @@ def review(lang: str, document: str, reviewer: str, date: dt.datetime | None) ->
 @with_appcontext
 def legal_review(document: str, reviewer: str, date: dt.datetime | None) -> None:
     """Record that the lawyer REVIEWER reviewed DOCUMENT's current English."""
-    project = _project()
-    store = ContentStore(project.content)
-    doc = store.get(document)
-    if doc is None:
-        error = store.errors.get(document)
-        raise click.ClickException(
-            str(error)
-            if error
-            else f"there is no document {document!r} in "
-            f"{project.relative(project.content)}: check its name (without .md)"
-        )
     try:
-        entry = legal.record(
-            project.content, doc, reviewer, date.date() if date else None
+        entry = status.legal_review(
+            _project(), document, reviewer, date.date() if date else None
         )
     except ReaderError as e:
         raise click.ClickException(str(e)) from e

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .. import legal
 from ..catalogs import CatalogStore, Stats, singular
 from ..content import ContentStore
-from ..errors import CatalogError
+from ..errors import CatalogError, ContentError
 from ..i18n import INTERFACE
 from ..languages import tag_of
 from ..render import document_msgids
@@ -109,3 +110,18 @@ def review(
     return record(
         path.parent.parent / "reviews.json", domain, reviewer, msgids, catalog, date
     )
+
+
+def legal_review(
+    project: Project, document: str, reviewer: str, date: dt.date | None = None
+) -> dict:
+    """Record a lawyer's review of one document's current English."""
+    store = ContentStore(project.content)
+    doc = store.get(document)
+    if doc is None:
+        raise store.errors.get(document) or ContentError(
+            project.content / f"{document}.md",
+            None,
+            f"there is no document {document!r}: check its name (without .md)",
+        )
+    return legal.record(project.content, doc, reviewer, date)
