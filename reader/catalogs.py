@@ -21,16 +21,14 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
+from . import meaning
 from .errors import CatalogError
-from .reviews import FILENAME, read_reviews
+from .pofile import parse_po
 
 log = logging.getLogger(__name__)
 
-_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+(".*)$')
-_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"\s*$')
 _WORD = re.compile(r"\w+")
 _TRANSLATOR = re.compile(
     r"^([^<>,#]+?)\s*(?:<[^>]*>)?\s*,\s*(?:\d{4}(?:\s*[-,]\s*\d{4})*)\.?$|^([^<>,#]+?)\s*<[^>]*>$"
@@ -47,48 +45,6 @@ def file_version(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return (stat.st_mtime_ns, stat.st_size)
-
-
-def check_syntax(text: str, path: Path | str) -> None:
-    """Raise CatalogError at the first line that is not valid PO syntax.
-
-    Babel's parser skips some broken lines silently (an unterminated string,
-    for one); GNU msgfmt rejects them, so we do too.
-    """
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        m = _KEYWORD.match(line)
-        string = m.group(3) if m else line
-        if not _STRING.match(string):
-            what = (
-                "a string is not closed"
-                if string.count('"') % 2
-                else ("this line is neither a comment, a keyword nor a quoted string")
-            )
-            raise CatalogError(
-                path,
-                lineno,
-                f"{what}: {raw.strip()[:60]!r}; fix the quoting "
-                '(each string starts and ends with " on one line; write \\" inside)',
-            )
-
-
-def parse_po(data: bytes, path: Path | str, locale: str | None = None) -> Catalog:
-    """Parse PO bytes strictly; raise CatalogError naming file and line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise CatalogError(path, line, "the file is not UTF-8: save it as UTF-8") from e
-    check_syntax(text, path)
-    try:
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except PoFileError as e:
-        raise CatalogError(path, e.lineno, f"{e.args[0]}; fix this entry") from e
-    except ValueError as e:
-        raise CatalogError(path, None, f"{e}; check the header") from e
 
 
 def word_count(text: str) -> int:
@@ -171,12 +127,53 @@ def message_format_problem(message) -> str | None:
     return None
 
 
+def _pairs(message) -> list[tuple[str, str]]:
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return [(ids[min(i, len(ids) - 1)], s) for i, s in enumerate(strings)]
+
+
 def is_current(message) -> bool:
-    """Tell whether a catalog message holds a usable (non-fuzzy) translation."""
+    """Tell whether a catalog message holds a usable translation.
+
+    Fuzzy entries are not, nor is English copied unchanged into the
+    translation, unless a reviewer flagged it as meant (``ignore-same``: a
+    name, a form number).
+    """
     if message.fuzzy or not message.id:
         return False
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return all(strings)
+    pairs = _pairs(message)
+    if not all(string for _, string in pairs):
+        return False
+    return meaning.silenced(message.flags, meaning.SAME) or not any(
+        meaning.same_as_source(source, string) for source, string in pairs
+    )
+
+
+def meaning_problem(message) -> str | None:
+    """Return how a translation changes what the English says, or None.
+
+    Changed numbers, URLs or e-mail addresses, and direction controls that can
+    reorder a number: the reader shows the English rather than such a text.
+    """
+    if not is_current(message):
+        return None
+    for source, string in _pairs(message):
+        if problem := meaning.bidi_problem(source, string):
+            return problem
+        for check, find, what in (
+            (meaning.NUMBERS, meaning.number_problem, "numbers"),
+            (meaning.URLS, meaning.address_problem, "URLs or e-mail addresses"),
+        ):
+            if not meaning.silenced(message.flags, check) and (
+                problem := find(source, string)
+            ):
+                return (
+                    f"the {what} differ from the English ({problem}): write them "
+                    f"as in the English, or have a reviewer add "
+                    f"'#, {meaning.flag(check)}' if the change is meant"
+                )
+    return None
 
 
 @dataclass(frozen=True)
@@ -273,7 +270,6 @@ class CatalogStore:
         # Domains whose translations are %-formatted when shown (the interface).
         self.formatted = frozenset(formatted)
         self._loaded: dict[tuple[str, str], LoadedCatalog] = {}
-        self._reviews: dict[str, tuple[dict, tuple[int, int] | None]] = {}
         self._files: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
@@ -287,14 +283,6 @@ class CatalogStore:
         path = self._files.get(key)
         if path is None:
             path = self._files[key] = str(self.path(locale, domain))
-        return path
-
-    def reviews_file(self, locale: str) -> str:
-        """Return the path of a locale's review records."""
-        key = (locale, "reviews.json")
-        path = self._files.get(key)
-        if path is None:
-            path = self._files[key] = str(self.directory / locale / FILENAME)
         return path
 
     def locales(self) -> list[str]:
@@ -359,7 +347,7 @@ class CatalogStore:
         error: CatalogError | None = None,
     ) -> LoadedCatalog:
         broken = frozenset(
-            self._unrenderable(catalog, path) if domain in self.formatted else ()
+            self._unsafe(catalog, path, formatted=domain in self.formatted)
         )
         return LoadedCatalog(
             locale,
@@ -372,17 +360,20 @@ class CatalogStore:
         )
 
     @staticmethod
-    def _unrenderable(catalog: Catalog, path: Path) -> list[str]:
-        """Return the msgids whose translation would fail to render; log each.
+    def _unsafe(catalog: Catalog, path: Path, formatted: bool) -> list[str]:
+        """Return the msgids whose translation must not be shown; log each.
 
-        One bad string must never take a page down: it is shown in English,
-        marked, and logged once per version of the file.
+        One bad string must never take a page down, nor say another number
+        than the English: it is shown in English, marked, and logged once per
+        version of the file.
         """
         broken = []
         for message in catalog:
-            if is_current(message) and (problem := message_format_problem(message)):
-                key = singular(message.id)
-                broken.append(key)
+            problem = meaning_problem(message)
+            if problem is None and formatted and is_current(message):
+                problem = message_format_problem(message)
+            if problem:
+                broken.append(singular(message.id))
                 log.error(
                     "%s:%s: %s; showing the English until it is fixed",
                     path,
@@ -390,23 +381,6 @@ class CatalogStore:
                     problem,
                 )
         return broken
-
-    def reviews(self, locale: str) -> tuple[dict, tuple[int, int] | None]:
-        """Return a locale's review records and their file version."""
-        path = self.reviews_file(locale)
-        version = file_version(path)
-        if version is None:
-            return {}, None
-        cached = self._reviews.get(locale)
-        if cached and cached[1] == version:
-            return cached
-        try:
-            records = read_reviews(Path(path))
-        except CatalogError as e:
-            log.error("%s; showing translations as unreviewed until it is fixed", e)
-            records = {}
-        self._reviews[locale] = (records, version)
-        return records, version
 
     def translators(self, locale: str) -> list[str]:
         """Return the names of a language's translators, from catalog headers.

@@ -7,12 +7,14 @@ the catalog store instead, which re-reads a ``.po`` file when it changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import threading
 import time
 
 import flask_babel
+from babel import UnknownLocaleError
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, current_app, g
@@ -21,6 +23,7 @@ from markupsafe import Markup, escape
 
 from .catalogs import CatalogStore, Stats, file_version, singular
 from .languages import SOURCE, Language, language
+from .reviews import ReviewStore
 
 INTERFACE = "messages"
 PUBLISHED_MARK = "published.txt"
@@ -119,6 +122,11 @@ def get_catalogs() -> CatalogStore:
     return current_app.extensions["reader.catalogs"]
 
 
+def get_reviews() -> ReviewStore:
+    """Return the translation review records of the current app."""
+    return current_app.extensions["reader.reviews"]
+
+
 def interface_stats(locale: str) -> Stats:
     """Return how much of the interface ``locale`` has translated."""
     store = get_catalogs()
@@ -130,10 +138,32 @@ def interface_stats(locale: str) -> Stats:
 
 
 def all_languages() -> list[Language]:
-    """Return English and every language that has a catalog, published or not."""
-    return [language(SOURCE)] + [
-        language(loc) for loc in get_catalogs().locales() if loc != SOURCE
-    ]
+    """Return English and every language that has a catalog, published or not.
+
+    A folder whose name is not a language Babel knows is left out and logged:
+    it must never take the pages of the other languages down.
+    """
+    languages = [language(SOURCE)]
+    for loc in get_catalogs().locales():
+        if loc == SOURCE:
+            continue
+        try:
+            languages.append(language(loc))
+        except (UnknownLocaleError, ValueError, TypeError) as e:
+            _skip_folder(loc, str(e))
+    return languages
+
+
+@functools.lru_cache(maxsize=64)
+def _skip_folder(locale: str, error: str) -> None:
+    """Log once that a catalog folder is not served."""
+    log.error(
+        "translations/%s is not a language Babel knows (%s): rename the folder "
+        "to a BCP 47 tag such as pt_BR, or use 'flask translate init'; "
+        "not serving it",
+        locale,
+        error,
+    )
 
 
 def language_stats(locale: str) -> Stats:
@@ -223,6 +253,7 @@ def init_app(app: Flask) -> None:
     # Interface strings are %-formatted when shown: the store vets them.
     store = CatalogStore(app.config["TRANSLATIONS_DIR"], formatted=[INTERFACE])
     app.extensions["reader.catalogs"] = store
+    app.extensions["reader.reviews"] = ReviewStore(app.config["TRANSLATIONS_DIR"])
     app.extensions["reader.templates"] = Templates(store)
     app.extensions["reader.published"] = Published()
     babel = flask_babel.Babel()

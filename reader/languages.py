@@ -55,18 +55,52 @@ def tag_of(locale_id: str) -> str:
     return locale_id.replace("_", "-")
 
 
+def normalize(tag: str) -> str:
+    """Return the catalog locale identifier of a BCP 47 tag, in canonical case.
+
+    Raises ValueError for a tag that is not a language Babel knows.
+
+    >>> normalize("pt-br"), normalize("ZH_hant"), normalize("mww")
+    ('pt_BR', 'zh_Hant', 'mww')
+    """
+    parts = tag.strip().replace("-", "_").split("_")
+    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
+        raise ValueError(f"{tag!r} does not start with a 2- or 3-letter language code")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())  # a script: Hans, Latn
+        elif len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
+            out.append(part.upper())  # a region: BR, 419
+        else:
+            raise ValueError(
+                f"{tag!r} has a part {part!r} that is not a script or region"
+            )
+    locale_id = "_".join(out)
+    try:
+        Locale.parse(locale_id)
+    except (UnknownLocaleError, ValueError) as e:
+        raise ValueError(f"{tag!r} is not a language Babel knows") from e
+    return locale_id
+
+
 @lru_cache(maxsize=256)
 def language(locale_id: str) -> Language:
-    """Return the Language for a catalog locale identifier such as ``pt_BR``."""
+    """Return the Language for a catalog locale identifier such as ``pt_BR``.
+
+    CLDR has no names for some languages (Hmong Daw, ``mww``): their tag
+    stands in, so an odd language shows oddly named, never breaks a page.
+    """
     loc = Locale.parse(locale_id)
     tag = tag_of(locale_id)
-    name = NATIVE_NAMES.get(tag) or loc.get_display_name(loc)
+    english = ENGLISH_NAMES.get(tag) or loc.get_display_name("en") or tag
+    name = NATIVE_NAMES.get(tag) or loc.get_display_name(loc) or english
     return Language(
         tag=tag,
         locale=locale_id,
         name=name[:1].upper() + name[1:],
-        english_name=ENGLISH_NAMES.get(tag) or loc.get_display_name("en"),
-        direction=loc.text_direction,
+        english_name=english,
+        direction=loc.text_direction or "ltr",
     )
 
 

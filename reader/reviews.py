@@ -16,23 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from .catalogs import LoadedCatalog, file_version
 from .errors import CatalogError
+from .pofile import write_atomic
+
+log = logging.getLogger(__name__)
 
 FILENAME = "reviews.json"
-
-
-class Translations(Protocol):
-    """What a review fingerprints: a catalog's current translations.
-
-    A protocol, so this module stays below the catalog store that reads it.
-    """
-
-    def lookup(self, msgid: str) -> str | None: ...
 
 
 REVIEWED, STALE, UNREVIEWED = "reviewed", "review stale", "unreviewed"
@@ -45,7 +41,7 @@ def digest(parts: Iterable[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def fingerprint(msgids: list[str], catalog: Translations) -> tuple[str, str]:
+def fingerprint(msgids: list[str], catalog: LoadedCatalog) -> tuple[str, str]:
     """Return the (source, translation) hashes of a domain's messages."""
     ids = list(dict.fromkeys(msgids))
     return digest(ids), digest(catalog.lookup(m) or "" for m in ids)
@@ -84,7 +80,7 @@ def record_date(entry: dict) -> dt.date | None:
 
 
 def state(
-    records: dict, domain: str, msgids: list[str], catalog: Translations
+    records: dict, domain: str, msgids: list[str], catalog: LoadedCatalog
 ) -> ReviewState:
     """Return the review state of one domain's translation."""
     record = records.get(domain)
@@ -103,12 +99,10 @@ def record(
     domain: str,
     reviewer: str,
     msgids: list[str],
-    catalog: Translations,
+    catalog: LoadedCatalog,
     date: dt.date | None = None,
 ) -> dict:
     """Record that ``reviewer`` checked ``domain`` against the current English."""
-    from .pofile import write_atomic
-
     reviewer = " ".join(reviewer.split())
     if not reviewer:
         raise CatalogError(path, None, "give the reviewer's name with --by NAME")
@@ -123,3 +117,38 @@ def record(
     text = json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_atomic(path, text.encode("utf-8"))
     return records[domain]
+
+
+class ReviewStore:
+    """Every locale's review records, re-read when their file changes."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self._files: dict[str, str] = {}
+        self._cached: dict[str, tuple[dict, tuple[int, int] | None]] = {}
+        self._lock = threading.Lock()
+
+    def file(self, locale: str) -> str:
+        """Return the path of a locale's records (cheap, for every request)."""
+        path = self._files.get(locale)
+        if path is None:
+            path = self._files[locale] = str(self.directory / locale / FILENAME)
+        return path
+
+    def get(self, locale: str) -> dict:
+        """Return a locale's records; a broken file reads as none, logged."""
+        path = self.file(locale)
+        version = file_version(path)
+        if version is None:
+            return {}
+        cached = self._cached.get(locale)
+        if cached and cached[1] == version:
+            return cached[0]
+        try:
+            records = read_reviews(Path(path))
+        except CatalogError as e:
+            log.error("%s; showing translations as unreviewed until it is fixed", e)
+            records = {}
+        with self._lock:
+            self._cached[locale] = (records, version)
+        return records

@@ -86,7 +86,7 @@ def page_files(lang: Language, doc: Document | None = None) -> list[str]:
         files += [
             get_content().file(doc.slug),
             store.file(lang.locale, doc.slug),
-            store.reviews_file(lang.locale),
+            i18n.get_reviews().file(lang.locale),
             str(get_content().directory / legal.FILENAME),
         ]
     return files
@@ -115,7 +115,7 @@ def rendered(doc: Document, lang: Language):
     catalog = store.get(lang.locale, doc.slug)
     page = render_document(doc, lang, labels(), catalog)
     review = state(
-        store.reviews(lang.locale)[0], doc.slug, document_msgids(doc), catalog
+        i18n.get_reviews().get(lang.locale), doc.slug, document_msgids(doc), catalog
     )
     return page, review
 

@@ -390,3 +390,56 @@ def test_users_cli_grant_revoke_list(app):
     assert "kim: reviewer:ko" in runner.invoke(args=["users", "list"]).output
     bad = runner.invoke(args=["users", "grant", "nobody", "reviewer", "ko"])
     assert bad.exit_code != 0 and "no user" in bad.output
+
+
+def silence(client, lang, domain, msgid, checks):
+    token = csrf_of(client.get("/translate/"))
+    return client.post(
+        f"/translate/{lang}/{domain}/silence",
+        data={"csrf": token, "msgid": msgid, "check": checks},
+    )
+
+
+def test_only_a_reviewer_silences_a_check(app, site, people):
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    before = po.read_bytes()
+    tina = login(app.test_client(), "tina")
+    assert silence(tina, "es", "door", "Stay calm.", ["numbers"]).status_code == 403
+    remy = login(app.test_client(), "remy")  # a reviewer, of French only
+    assert silence(remy, "es", "door", "Stay calm.", ["numbers"]).status_code == 403
+    assert po.read_bytes() == before
+    # A translator sees no form for it.
+    assert "Checks silenced for this text" not in tina.get(
+        "/translate/es/door/?show=all"
+    ).get_data(as_text=True)
+    rosa = login(app.test_client(), "rosa")
+    assert "Checks silenced for this text" in rosa.get(
+        "/translate/es/door/?show=all"
+    ).get_data(as_text=True)
+    assert silence(rosa, "es", "door", "Stay calm.", ["numbers"]).status_code == 302
+    assert "ignore-numbers" in po.read_text("utf-8")
+    # Now a translator may suggest a text whose numbers differ, for this one.
+    assert (
+        suggest(tina, "es", "door", "Stay calm.", "Calma: 1 minuto.").status_code == 302
+    )
+    assert len(pending_ids(app)) == 1
+    # Elsewhere, a changed number is refused.
+    suggest(tina, "es", "door", "You have rights.", "Tiene 3 derechos.")
+    assert len(pending_ids(app)) == 1
+    assert silence(rosa, "es", "door", "Stay calm.", []).status_code == 302
+    assert "ignore-numbers" not in po.read_text("utf-8")
+
+
+def test_flags_in_an_uploaded_file_are_ignored(app, site, people):
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    flagged = b'#, ignore-numbers\nmsgid "Stay calm."\nmsgstr "Calma: 1 minuto."\n'
+    page = upload(login(app.test_client(), "rosa"), "es", "door", flagged)
+    assert "numbers differ from the English" in page.get_data(as_text=True)
+    assert "Calma: 1 minuto." not in po.read_text("utf-8")
+    assert "ignore-numbers" not in po.read_text("utf-8")
+
+
+def test_the_editor_shows_what_changed_since_the_translation(app, site, people):
+    page = login(app.test_client(), "tina").get("/translate/es/door/?show=all")
+    html = page.get_data(as_text=True)
+    assert "<del>shut.</del> <ins>closed.</ins>" in html

@@ -431,11 +431,11 @@ def flashed(client) -> str:
 
 def test_an_interface_suggestion_must_survive_formatting(app, people):
     tina = login(app.test_client(), "tina")
-    response = suggest(tina, "es", "messages", "Sign in", "Entre al 50% más")
+    response = suggest(tina, "es", "messages", "Sign in", "Entre al cincuenta % más")
     assert response.status_code == 302 and pending_ids(app) == []
     assert "Not saved" in flashed(tina) and "%" in flashed(tina)
     # A document is never %-formatted: a percent sign is just text there.
-    assert suggest(tina, "es", "door", "Stay calm.", "Calma al 50% más.")
+    assert suggest(tina, "es", "door", "Stay calm.", "Calma al cincuenta % más.")
     assert len(pending_ids(app)) == 1
 
 
@@ -461,7 +461,7 @@ def test_an_interface_upload_must_survive_formatting(app, site, people, where):
         login(app.test_client(), "rosa"),
         "es",
         "messages",
-        where + b'msgid "Sign in"\nmsgstr "Entre al 50% m\xc3\xa1s"\n',
+        where + b'msgid "Sign in"\nmsgstr "Entre al cincuenta % m\xc3\xa1s"\n',
         "messages.po",
     )
     assert "Nothing was saved" in page.get_data(as_text=True)
@@ -474,9 +474,9 @@ def test_a_document_upload_may_hold_a_percent_sign(app, site, people):
         login(app.test_client(), "rosa"),
         "es",
         "door",
-        b'msgid "Stay calm."\nmsgstr "Calma al 50% m\xc3\xa1s."\n',
+        b'msgid "Stay calm."\nmsgstr "Calma al cincuenta % m\xc3\xa1s."\n',
     )
-    assert 'msgstr "Calma al 50% más."' in po.read_text("utf-8")
+    assert 'msgstr "Calma al cincuenta % más."' in po.read_text("utf-8")
 
 
 def test_accepting_checks_formatting_again(app, site, people):
@@ -485,7 +485,7 @@ def test_accepting_checks_formatting_again(app, site, people):
     db = dbmod.connect(app.config["TRANSLATOR_DB"])
     db.execute(
         "INSERT INTO suggestions (lang, domain, msgid, text, author_id) "
-        "VALUES ('es', 'messages', 'Sign in', 'Entre al 50% más', ?)",
+        "VALUES ('es', 'messages', 'Sign in', 'Entre al cincuenta % más', ?)",
         (people["tina"],),
     )
     db.close()

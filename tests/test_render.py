@@ -56,8 +56,13 @@ def hostile(site, payload: str) -> None:
     po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
     text = po.read_text(encoding="utf-8")
     escaped = payload.replace("\\", "\\\\").replace('"', '\\"')
+    # Silenced as a careless reviewer might: the sanitizer must hold anyway.
     po.write_text(
-        text.replace('msgstr "Usted tiene derechos."', f'msgstr "{escaped}"'),
+        text.replace(
+            'msgid "You have rights."\nmsgstr "Usted tiene derechos."',
+            '#, ignore-numbers, ignore-urls\nmsgid "You have rights."\n'
+            f'msgstr "{escaped}"',
+        ),
         encoding="utf-8",
     )
 
@@ -95,7 +100,8 @@ def test_hostile_interface_translation_is_escaped(client, site):
     po = site / "translations" / "es" / "LC_MESSAGES" / "messages.po"
     po.write_text(
         po.read_text("utf-8").replace(
-            'msgstr "Conozca sus derechos"',
+            'msgid "Know your rights"\nmsgstr "Conozca sus derechos"',
+            '#, ignore-numbers, ignore-urls\nmsgid "Know your rights"\n'
             'msgstr "<a href=\\"https://evil.example/\\">Conozca</a><script>alert(1)</script>"',
         ),
         encoding="utf-8",

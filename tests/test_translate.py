@@ -187,7 +187,7 @@ def test_check_names_broken_markdown_and_placeholders(
 def test_check_lets_documents_use_a_percent_sign(runner, workflow):
     po = workflow / "translations" / "es" / "LC_MESSAGES" / "door.po"
     catalog = load_po(po, "es")
-    catalog["You have rights."].string = "Usted tiene derechos al 100%."
+    catalog["You have rights."].string = "Usted tiene derechos al cien %."
     save_po(po, catalog)
     result = runner.invoke(args=["translate", "check", "es"])
     assert result.exit_code == 0, result.output

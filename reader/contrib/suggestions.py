@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,14 @@ from babel.messages.catalog import Catalog, Message, TranslationError
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from ..catalogs import is_current, parse_po
+from .. import meaning
+from ..catalogs import is_current
 from ..errors import CatalogError
 from ..i18n import INTERFACE
-from ..pofile import edit_po
+from ..meaning import SILENCEABLE
+from ..pofile import edit_po, load_po, parse_po
 from ..translate import checks
+from ..translate.glossary import Term
 from ..translate.workflow import Project
 from .db import log
 from .users import User
@@ -36,6 +38,8 @@ CHECKERS = (
     checks.emphasis,
     checks.whitespace,
     checks.bidi_controls,
+    checks.numbers,
+    checks.urls,
 )
 # The interface is %-formatted when shown (Jinja's newstyle gettext); documents
 # never are, so a percent sign in a document is just text.
@@ -56,6 +60,7 @@ class Block:
     fuzzy: bool
     previous: str
     glossary: list[tuple[str, str]]
+    silenced: frozenset[str] = frozenset()
     pending: list[sqlite3.Row] = field(default_factory=list)
 
     @property
@@ -100,16 +105,16 @@ def blocks(
     project: Project,
     catalog: Catalog,
     template_ids: list[str],
-    glossary: dict[str, str],
+    glossary: list[Term],
 ) -> list[Block]:
     """Return every unit of a domain with its translation state and glossary."""
     result = []
     for msgid in template_ids:
         message = catalog.get(msgid)
         terms = [
-            (t, tr)
-            for t, tr in glossary.items()
-            if t != msgid and re.search(rf"\b{re.escape(t)}\b", msgid, re.I)
+            (t.english, t.translations[0])
+            for t in glossary
+            if t.english != msgid and t.pattern.search(msgid)
         ]
         result.append(
             Block(
@@ -123,6 +128,7 @@ def blocks(
                 fuzzy=bool(message and message.fuzzy),
                 previous=(message.previous_id or [""])[0] if message else "",
                 glossary=terms,
+                silenced=silenced_checks(message),
             )
         )
     return result
@@ -133,9 +139,27 @@ def checkers(domain: str) -> tuple:
     return INTERFACE_CHECKERS if domain == INTERFACE else CHECKERS
 
 
-def validate(domain: str, msgid: str, text: str) -> str:
-    """Return a suggestion's text if it keeps the English's Markdown intact
-    and can be shown where ``domain`` is used."""
+def silenced_checks(message: Message | None) -> frozenset[str]:
+    """Return the checks a reviewer silenced on a message (``ignore-*`` flags)."""
+    if message is None:
+        return frozenset()
+    return frozenset(c for c in SILENCEABLE if meaning.silenced(message.flags, c))
+
+
+def current_flags(project: Project, lang: str, domain: str, msgid: str) -> set[str]:
+    """Return the silencing flags our catalog holds for ``msgid``."""
+    catalog = load_po(catalog_path(project, lang, domain), lang.replace("-", "_"))
+    return {meaning.flag(c) for c in silenced_checks(catalog.get(msgid))}
+
+
+def validate(
+    domain: str, msgid: str, text: str, flags: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """Return a suggestion's text if it keeps the English's Markdown, numbers
+    and addresses intact and can be shown where ``domain`` is used.
+
+    ``flags`` are the checks a reviewer silenced on this message.
+    """
     text = text.replace("\r\n", "\n")
     if not text.strip():
         raise SuggestionError(_("Write a translation first."))
@@ -143,7 +167,7 @@ def validate(domain: str, msgid: str, text: str) -> str:
         raise SuggestionError(
             _("A translation has at most %(n)s characters.", n=MAX_LENGTH)
         )
-    message = Message(msgid, text)
+    message = Message(msgid, text, flags=flags)
     for checker in checkers(domain):
         try:
             checker(None, message)
@@ -160,15 +184,20 @@ def suggest(
     msgid: str,
     text: str,
     known: list[str],
+    flags: set[str] | frozenset[str] = frozenset(),
 ) -> int:
-    """Store a suggestion from a translator of ``lang``."""
+    """Store a suggestion from a translator of ``lang``.
+
+    ``flags`` are the checks a reviewer silenced on the message (see
+    ``current_flags``).
+    """
     if not user.can("translator", lang):
         raise PermissionError(lang)
     if msgid not in known:
         raise SuggestionError(
             _("This text is not in the document any more. Reload the page.")
         )
-    text = validate(domain, msgid, text)
+    text = validate(domain, msgid, text, flags)
     cursor = db.execute(
         "INSERT INTO suggestions (lang, domain, msgid, text, author_id) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -248,7 +277,12 @@ def decide(
         raise PermissionError(row["lang"])
     if accept:
         # Checked again: the rules may be newer than the suggestion.
-        validate(row["domain"], row["msgid"], row["text"])
+        validate(
+            row["domain"],
+            row["msgid"],
+            row["text"],
+            current_flags(project, row["lang"], row["domain"], row["msgid"]),
+        )
     db.execute("BEGIN IMMEDIATE")
     try:
         claimed = db.execute(
@@ -322,6 +356,9 @@ def upload(
         # our catalog to say, not for the uploaded file.
         ours = current.get(message.id) if message.id else None
         message.locations = ours.locations if ours is not None else []
+        # So is which checks are silenced: only a reviewer sets that, here.
+        message.flags = {f for f in message.flags if not f.startswith("ignore-")}
+        message.flags |= {meaning.flag(c) for c in silenced_checks(ours)}
     problems = check_upload(catalog, domain, filename)
     if problems:
         raise SuggestionError("; ".join(problems[:5]))
@@ -352,3 +389,48 @@ def upload(
             )
         log(db, "upload", user.id, lang, domain, f"{len(entries)} suggestions")
     return len(entries), apply_now
+
+
+def silence(
+    db: sqlite3.Connection,
+    project: Project,
+    reviewer: User,
+    lang: str,
+    domain: str,
+    msgid: str,
+    silenced: set[str],
+    known: list[str],
+) -> None:
+    """Set which checks are silenced on one message: a reviewer's decision.
+
+    Weblate's way: an ``ignore-<check>`` flag on the entry, kept by Weblate,
+    Poedit and translate-toolkit (GNU msgmerge drops flags it does not know).
+    """
+    if not reviewer.can("reviewer", lang):
+        raise PermissionError(lang)
+    if msgid not in known:
+        raise SuggestionError(
+            _("This text is not in the document any more. Reload the page.")
+        )
+    unknown = silenced - set(SILENCEABLE)
+    if unknown:
+        raise SuggestionError(", ".join(sorted(unknown)))
+
+    def change(catalog: Catalog) -> None:
+        message = catalog.get(msgid)
+        if message is None:
+            raise SuggestionError(
+                _("This text is not in the document any more. Reload the page.")
+            )
+        message.flags -= {meaning.flag(c) for c in SILENCEABLE}
+        message.flags |= {meaning.flag(c) for c in silenced}
+
+    edit_po(catalog_path(project, lang, domain), lang.replace("-", "_"), change)
+    log(
+        db,
+        "silence",
+        reviewer.id,
+        lang,
+        domain,
+        f"{', '.join(sorted(silenced)) or 'none'}: {msgid[:150]}",
+    )

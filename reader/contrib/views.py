@@ -24,6 +24,7 @@ from .. import i18n
 from ..content import get_content
 from ..errors import ReaderError
 from ..languages import SOURCE, Language, find, language, negotiate
+from ..meaning import SILENCEABLE
 from ..translate import checks, status
 from ..translate.workflow import Project
 from ..views import use_language
@@ -117,7 +118,12 @@ def too_large(error):
 @bp.route("/")
 def dashboard():
     """Show every language's progress per document, as `translate status` does."""
-    rows = status.status(project(), store=i18n.get_catalogs(), content=get_content())
+    rows = status.status(
+        project(),
+        store=i18n.get_catalogs(),
+        content=get_content(),
+        reviews=i18n.get_reviews(),
+    )
     by_lang: dict[str, list] = {}
     for row in rows:
         by_lang.setdefault(row.language, []).append(row)
@@ -200,7 +206,9 @@ def editor(lang: str, domain: str):
         items = [b for b in items if b.state != "done" or b.pending] or items
     row = next(
         r
-        for r in status.status(project(), [lang_.locale], store, get_content())
+        for r in status.status(
+            project(), [lang_.locale], store, get_content(), i18n.get_reviews()
+        )
         if r.domain == domain
     )
     return render_template(
@@ -210,6 +218,7 @@ def editor(lang: str, domain: str):
         items=items,
         row=row,
         show=request.args.get("show", "todo"),
+        silenceable=SILENCEABLE,
     )
 
 
@@ -225,26 +234,60 @@ def back(lang: str, domain: str, anchor: str = ""):
     )
 
 
-@bp.route("/<lang>/<domain>/suggest", methods=["POST"])
-@login_required
-def suggest(lang: str, domain: str):
-    lang_ = target(lang, domain)
+def attempt(lang: str, domain: str, write, done: str):
+    """Run a write for the editor; flash what happened and go back to it."""
     try:
-        suggestions.suggest(
-            get_db(),
-            g.user,
-            lang_.tag,
-            domain,
-            request.form.get("msgid", ""),
-            request.form.get("text", ""),
-            msgids(domain),
-        )
-        flash(_("Thank you: your suggestion waits for a reviewer."), "ok")
+        write()
+        flash(done, "ok")
     except PermissionError:
         abort(403)
     except suggestions.SuggestionError as e:
         flash(_("Not saved: %(reason)s", reason=str(e)), "error")
-    return back(lang_.tag, domain)
+    return back(lang, domain)
+
+
+@bp.route("/<lang>/<domain>/suggest", methods=["POST"])
+@login_required
+def suggest(lang: str, domain: str):
+    lang_ = target(lang, domain)
+    msgid = request.form.get("msgid", "")
+    return attempt(
+        lang_.tag,
+        domain,
+        lambda: suggestions.suggest(
+            get_db(),
+            g.user,
+            lang_.tag,
+            domain,
+            msgid,
+            request.form.get("text", ""),
+            msgids(domain),
+            suggestions.current_flags(project(), lang_.tag, domain, msgid),
+        ),
+        _("Thank you: your suggestion waits for a reviewer."),
+    )
+
+
+@bp.route("/<lang>/<domain>/silence", methods=["POST"])
+@login_required
+def silence(lang: str, domain: str):
+    """Let a reviewer silence checks on one message (Weblate's ignore flags)."""
+    lang_ = target(lang, domain)
+    return attempt(
+        lang_.tag,
+        domain,
+        lambda: suggestions.silence(
+            get_db(),
+            project(),
+            g.user,
+            lang_.tag,
+            domain,
+            request.form.get("msgid", ""),
+            set(request.form.getlist("check")),
+            msgids(domain),
+        ),
+        _("Saved."),
+    )
 
 
 @bp.route(

@@ -1,9 +1,15 @@
-"""Checks for translated Markdown, as Babel checkers and as a report.
+"""Checks for translated legal Markdown, as Babel checkers and as a report.
 
 Each error checker is a plain ``(catalog, message)`` function that raises
 ``TranslationError``; they are registered under ``babel.checkers`` so Babel's
-``Catalog.check()`` and ``pybabel compile`` run them too. Warnings (length,
-glossary terms) only appear in ``flask translate check``.
+``Catalog.check()`` and ``pybabel compile`` run them too. ``check_catalog``
+adds what needs the language or its glossary: a glossary term worded
+otherwise (an error), and the warnings: English left unchanged, another
+number of sentences, a suspicious length.
+
+A reviewer silences one check for one message with a flag, as in Weblate:
+``#, ignore-numbers``, ``ignore-urls``, ``ignore-same``, ``ignore-sentences``,
+``ignore-glossary``, ``ignore-length`` (see ``docs/translating.md``).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message, TranslationError
 
+from .. import meaning
 from ..catalogs import is_current, message_format_problem
 from ..errors import CatalogError
 from ..pofile import load_po
+from . import glossary as glossary_
 
 _LINK = re.compile(
     r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)|<((?:https?|mailto|tel):[^>\s]+)>"
@@ -153,26 +161,44 @@ def formatting(catalog: Catalog | None, message: Message) -> None:
         raise TranslationError(problem)
 
 
-# Explicit direction controls: with them "555-0100" can be made to show as
-# another number. The reader isolates numbers itself, so a translation needs none.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def bidi_controls(catalog: Catalog | None, message: Message) -> None:
     """A translation adds no bidi embedding, override or isolate characters."""
     for source, string in _pairs(message):
-        extra = set(BIDI_CONTROLS.findall(string)) - set(BIDI_CONTROLS.findall(source))
-        if extra:
-            codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(extra))
+        if problem := meaning.bidi_problem(source, string):
+            raise TranslationError(problem)
+
+
+def numbers(catalog: Catalog | None, message: Message) -> None:
+    """Numbers, form numbers and amounts are those of the English."""
+    if meaning.silenced(message.flags, meaning.NUMBERS):
+        return
+    for source, string in _pairs(message):
+        if problem := meaning.number_problem(source, string):
             raise TranslationError(
-                f"direction control characters ({codes}) can make numbers show "
-                "in another order: remove them; the reader keeps numbers, phone "
-                "numbers and form numbers in order itself"
+                f"numbers differ from the English ({problem}): a changed number "
+                "changes the law; write each as in the English (local digits "
+                "are fine), or have a reviewer add "
+                f"'#, {meaning.flag(meaning.NUMBERS)}'"
+            )
+
+
+def urls(catalog: Catalog | None, message: Message) -> None:
+    """URLs and e-mail addresses are those of the English: none lost or added."""
+    if meaning.silenced(message.flags, meaning.URLS):
+        return
+    for source, string in _pairs(message):
+        if problem := meaning.address_problem(source, string):
+            raise TranslationError(
+                f"URLs or e-mail addresses differ from the English ({problem}): "
+                "copy them exactly, or have a reviewer add "
+                f"'#, {meaning.flag(meaning.URLS)}'"
             )
 
 
 def length_ratio(message: Message, locale: str) -> str | None:
     """Return a warning when a translation is suspiciously short or long."""
+    if meaning.silenced(message.flags, meaning.LENGTH):
+        return None
     for source, string in _pairs(message):
         if len(source) < 25:
             continue
@@ -195,6 +221,7 @@ class Finding:
     line: int | None
     msgid: str
     problem: str
+    check: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -219,23 +246,58 @@ def header_problems(catalog: Catalog, locale: str) -> list[str]:
     return problems
 
 
-def glossary_terms(catalog: Catalog | None) -> dict[str, str]:
-    """Return the glossary (English term -> translation) held in a catalog."""
-    if catalog is None:
-        return {}
-    return {
-        m.id: m.string
-        for m in catalog
-        if is_current(m)
-        and "table cell" in m.auto_comments
-        and isinstance(m.string, str)
-        and len(m.id.split()) <= 3
-        and m.id[:1].islower()
-    }
+def glossary_terms(catalog: Catalog | None) -> list[glossary_.Term]:
+    """Return the glossary held in a language's "Words to know" catalog."""
+    return glossary_.terms(catalog)
+
+
+def same_as_source(message: Message) -> str | None:
+    """Return a warning when the translation is the English left unchanged."""
+    if not message.id or message.fuzzy or meaning.silenced(message.flags, meaning.SAME):
+        return None
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    for i, string in enumerate(strings):
+        if string and meaning.same_as_source(ids[min(i, len(ids) - 1)], string):
+            return (
+                "the translation is the English unchanged, so it counts as "
+                "untranslated: translate it, or have a reviewer add "
+                f"'#, {meaning.flag(meaning.SAME)}' for a name or a form number"
+            )
+    return None
+
+
+def sentence_count(message: Message) -> str | None:
+    """Return a warning when a sentence may have been dropped or added."""
+    if meaning.silenced(message.flags, meaning.SENTENCES):
+        return None
+    for source, string in _pairs(message):
+        if problem := meaning.sentence_problem(source, string):
+            return (
+                f"{problem}: check that no sentence is missing or added, or have a "
+                f"reviewer add '#, {meaning.flag(meaning.SENTENCES)}'"
+            )
+    return None
+
+
+def glossary_misses(
+    message: Message, terms: list[glossary_.Term], locale: str
+) -> list[str]:
+    """Return an error for each glossary term the translation words otherwise."""
+    if meaning.silenced(message.flags, meaning.GLOSSARY):
+        return []
+    return [
+        f"the glossary term {term.english!r} is {term.translations[0]!r} "
+        "(Words to know): use it, in any grammatical form; add other forms as "
+        f"'# {glossary_.ALTERNATIVES} ...' on its glossary entry, or have a "
+        f"reviewer add '#, {meaning.flag(meaning.GLOSSARY)}' here"
+        for source, string in _pairs(message)
+        for term in glossary_.misses(terms, source, string, locale)
+    ]
 
 
 def check_catalog(
-    path: Path, locale: str, glossary: dict[str, str] | None = None
+    path: Path, locale: str, glossary: list[glossary_.Term] | None = None
 ) -> list[Finding]:
     """Check one catalog; return its errors and warnings."""
     try:
@@ -243,7 +305,8 @@ def check_catalog(
     except CatalogError as e:
         return [Finding("error", path, e.line, "", e.message)]
     findings = [
-        Finding("error", path, 1, "", p) for p in header_problems(catalog, locale)
+        Finding("error", path, 1, "", p, "header")
+        for p in header_problems(catalog, locale)
     ]
     for message, errors in catalog.check():
         for error in errors:
@@ -251,25 +314,28 @@ def check_catalog(
                 Finding("error", path, message.lineno, str(message.id), str(error))
             )
     for message in catalog:
-        if warning := length_ratio(message, locale):
-            findings.append(
-                Finding("warning", path, message.lineno, message.id, warning)
-            )
-        for source, string in _pairs(message):
-            for term, translated in (glossary or {}).items():
-                if (
-                    re.search(rf"\b{re.escape(term)}\b", source, re.I)
-                    and translated.lower() not in string.lower()
-                    and message.id != term
-                ):
-                    findings.append(
-                        Finding(
-                            "warning",
-                            path,
-                            message.lineno,
-                            source,
-                            f"glossary term {term!r} is usually {translated!r}: "
-                            "check the wording",
-                        )
-                    )
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        for severity, check, problems in (
+            ("warning", meaning.SAME, [same_as_source(message)]),
+            ("warning", meaning.LENGTH, [length_ratio(message, locale)]),
+            ("warning", meaning.SENTENCES, [sentence_count(message)]),
+            (
+                "error",
+                meaning.GLOSSARY,
+                glossary_misses(message, glossary or [], locale),
+            ),
+        ):
+            findings += [
+                Finding(severity, path, message.lineno, key, p, check)
+                for p in problems
+                if p
+            ]
     return findings
+
+
+def silenced_checks(catalog: Catalog) -> int:
+    """Count the checks a reviewer silenced in a catalog (one per flag)."""
+    flags = {meaning.flag(check) for check in meaning.SILENCEABLE}
+    return sum(len(flags & set(m.flags)) for m in catalog if m.id)

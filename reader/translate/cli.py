@@ -89,6 +89,7 @@ def status_(fmt: str, locales: tuple[str, ...]) -> None:
         "fuzzy",
         "untransl.",
         "words left",
+        "silenced",
         "review",
     )
     lines = [head] + [
@@ -99,6 +100,7 @@ def status_(fmt: str, locales: tuple[str, ...]) -> None:
             str(r.stats.fuzzy),
             str(r.stats.untranslated),
             str(r.stats.words_left),
+            str(r.silenced),
             r.review.state,
         )
         for r in rows
@@ -124,7 +126,7 @@ def check(locales: tuple[str, ...]) -> None:
         warnings += finding.severity == "warning"
     for locale in [loc.replace("-", "_") for loc in locales] or project.locales():
         glossary_path = project.catalog(locale, "words-to-know")
-        glossary = {}
+        glossary = []
         if glossary_path.exists():
             try:
                 glossary = checks.glossary_terms(

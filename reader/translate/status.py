@@ -12,7 +12,8 @@ from ..errors import CatalogError, ContentError
 from ..i18n import INTERFACE
 from ..languages import tag_of
 from ..render import document_msgids
-from ..reviews import ReviewState, record, state
+from ..reviews import ReviewState, ReviewStore, record, state
+from .checks import silenced_checks
 from .workflow import Project, read_template
 
 
@@ -24,6 +25,8 @@ class Row:
     domain: str
     stats: Stats
     review: ReviewState
+    # Checks a reviewer silenced on this domain's messages (ignore-* flags).
+    silenced: int = 0
 
     def as_dict(self) -> dict:
         s = self.stats
@@ -37,6 +40,7 @@ class Row:
             "untranslated": s.untranslated,
             "words": s.words,
             "words_left": s.words_left,
+            "silenced_checks": self.silenced,
             "review": self.review.state,
             "reviewer": self.review.reviewer,
             "reviewed_on": self.review.date.isoformat() if self.review.date else None,
@@ -59,6 +63,7 @@ def status(
     locales: list[str] | None = None,
     store: CatalogStore | None = None,
     content: ContentStore | None = None,
+    reviews: ReviewStore | None = None,
 ) -> list[Row]:
     """Return a row per language and domain, with its review state.
 
@@ -66,14 +71,23 @@ def status(
     """
     store = store or CatalogStore(project.translations)
     content = content or ContentStore(project.content)
+    reviews = reviews or ReviewStore(project.translations)
     rows = []
     ids = {d: domain_msgids(project, content, d) for d in project.domains()}
     for locale in locales or project.locales():
-        records = store.reviews(locale)[0]
+        records = reviews.get(locale)
         for domain, msgids in ids.items():
             catalog = store.get(locale, domain)
             review = state(records, domain, msgids, catalog)
-            rows.append(Row(tag_of(locale), domain, catalog.measure(msgids), review))
+            rows.append(
+                Row(
+                    tag_of(locale),
+                    domain,
+                    catalog.measure(msgids),
+                    review,
+                    silenced_checks(catalog.catalog),
+                )
+            )
     return rows
 
 

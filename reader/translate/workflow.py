@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from ..content import SLUG
 from ..errors import CatalogError, ContentError, ReaderError
 from ..i18n import INTERFACE
+from ..languages import normalize, tag_of
 from ..pofile import load_po, save_po, write_atomic
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,8 @@ def start_catalog(template: Catalog, locale: str) -> Catalog:
         locale=locale,
         domain=template.domain,
         **HEADER,
-        language_team=f"{loc.get_display_name('en')} <>",
+        # CLDR names some languages in no language (Hmong Daw): use the tag.
+        language_team=f"{loc.get_display_name('en') or tag_of(locale)} <>",
         creation_date=template.creation_date,
     )
     catalog.revision_date = dt.datetime.now(dt.UTC)
@@ -197,21 +199,27 @@ def start_catalog(template: Catalog, locale: str) -> Catalog:
 def merge(catalog: Catalog, template: Catalog) -> None:
     """Merge a template into a catalog: changed entries fuzzy, gone ones obsolete.
 
-    Babel forgets the previous msgid of an entry that stays fuzzy across two
-    updates; we carry it over so translators still see what changed.
+    As ``msgmerge --previous`` does, ``#|`` keeps the English that the
+    translation was made from, however often the English changes before a
+    translator comes back. Babel writes the English of the last update
+    instead (or forgets it when an entry stays fuzzy); we put it back.
     """
-    previous = {
+    # The English each fuzzy translation was made from, by its current msgid.
+    made_from = {
         m.id: m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id
     }
     catalog.update(template, update_header_comment=False, keep_user_comments=True)
     for message in catalog:
-        if (
-            message.id
-            and message.fuzzy
-            and not message.previous_id
-            and message.id in previous
-        ):
-            message.previous_id = previous[message.id]
+        if not message.id or not message.fuzzy:
+            continue
+        if message.previous_id:
+            # Matched from an entry that was fuzzy itself: keep what that
+            # entry was translated from, not its untranslated English.
+            old = message.previous_id[0] if len(message.previous_id) == 1 else None
+            if old in made_from:
+                message.previous_id = made_from[old]
+        elif message.id in made_from:
+            message.previous_id = made_from[message.id]
 
 
 def update(project: Project, locales: list[str] | None = None) -> Report:
@@ -239,16 +247,27 @@ def update(project: Project, locales: list[str] | None = None) -> Report:
 
 def init(project: Project, locale: str) -> Report:
     """Start a new language: a catalog for every domain, with CLDR plural forms."""
-    locale = locale.replace("-", "_")
     try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError) as e:
+        locale = normalize(locale)
+    except ValueError as e:
         raise CatalogError(
             project.translations,
             None,
-            f"unknown language {locale!r}: "
-            "use a BCP 47 tag such as 'es', 'zh-Hant' or 'pt-BR'",
+            f"unknown language: {e}: "
+            "use a BCP 47 tag such as 'es', 'zh-Hant', 'pt-BR' or 'mww'",
         ) from e
+    clash = [
+        other
+        for other in project.locales()
+        if other.lower() == locale.lower() and other != locale
+    ]
+    if clash:
+        raise CatalogError(
+            project.translations / clash[0],
+            None,
+            f"this folder is the same language as {locale}: rename it to "
+            f"{locale} (git mv), then run 'translate update'",
+        )
     if project.catalog(locale, INTERFACE).exists():
         raise CatalogError(
             project.catalog(locale, INTERFACE),
