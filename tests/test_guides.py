@@ -10,8 +10,9 @@ import subprocess
 import pytest
 from helpers import parse
 
-from reader import ROOT, i18n
+from reader import ROOT, create_app, i18n
 from reader.content import ContentStore
+from reader.pofile import load_po, save_po
 from reader.segment import NO_CLAIM, claim_blocks
 from reader.translate import readability, sources
 
@@ -115,8 +116,17 @@ def test_every_language_offered_before_is_still_offered(real_client, real_app):
         assert real_client.get(f"/{tag}/").status_code == 200, tag
 
 
-def test_changed_blocks_show_in_english_marked_not_hidden(real_client):
-    page = parse(real_client.get("/es/in-public/"))
+def test_changed_blocks_show_in_english_marked_not_hidden(tmp_path):
+    shutil.copytree(ROOT / "translations", tmp_path / "translations")
+    po = tmp_path / "translations" / "es" / "LC_MESSAGES" / "in-public.po"
+    catalog = load_po(po, "es")
+    changed = next(m for m in catalog if "paragraph" in m.auto_comments)
+    changed.flags.add("fuzzy")  # as `translate update` marks changed English
+    save_po(po, catalog)
+    app = create_app(
+        {"TESTING": True, "TRANSLATIONS_DIR": str(tmp_path / "translations")}
+    )
+    page = parse(app.test_client().get("/es/in-public/"))
     marked = page.find("p", lang="en", class_="untranslated")
     assert marked, "the new English of in-public shows, marked, in Spanish"
     assert "Todavía no está traducido: se muestra en inglés." in page.plain
