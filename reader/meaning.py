@@ -59,6 +59,7 @@ def bidi_problem(source: str, string: str) -> str | None:
 
 
 _DIGITS = re.compile(r"\d+")
+_LOCAL_DIGIT = re.compile(r"[^\W\D0-9]")  # a decimal digit that is not 0-9
 # A group separator between digits ("1,000", "1 000", "1.000", "1٬000").
 _GROUPS = re.compile(r"(?<=\d)[,.\u00a0\u202f\u066c' ](?=\d{3}(?!\d))")
 _MONTHS = {
@@ -90,7 +91,9 @@ _NAMED = re.compile(r"\b(" + "|".join(_AS_DIGITS) + r")\b", re.I)
 
 def _ascii_digits(text: str) -> str:
     """Write every decimal digit (Arabic-Indic, Persian, fullwidth) as 0-9."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    if text.isascii():
+        return text
+    return _LOCAL_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
 
 
 def numbers(text: str) -> Counter:
@@ -147,6 +150,8 @@ def addresses(text: str) -> Counter:
     >>> sorted(addresses("See uscis.gov/tps or write to help@example.org.").elements())
     ['help@example.org', 'uscis.gov/tps']
     """
+    if not _MAYBE_URL.search(text):  # most texts: skip the slower scan
+        return Counter()
     return Counter(m.group(0).rstrip(".,;:!?*_") for m in _URL.finditer(text))
 
 
@@ -163,6 +168,9 @@ def address_problem(source: str, string: str) -> str | None:
     return "; ".join(parts)
 
 
+_MAYBE_URL = re.compile(
+    r"://|www\.|@|\.(?:gov|org|com|net|edu|us|info)(?![a-z0-9-])", re.I
+)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
