@@ -229,6 +229,19 @@ class LoadedCatalog:
         message = self.catalog.get(msgid)
         return message is not None and is_current(message) and msgid not in self.broken
 
+    def why_missing(self, msgid: str) -> str | None:
+        """Return why ``msgid`` is shown in English, or None if it is not:
+        ``"untranslated"``, ``"fuzzy"`` (its translation awaits checking) or
+        ``"held back"`` (a check found a problem in its translation)."""
+        if self.has(msgid):
+            return None
+        message = self.catalog.get(msgid)
+        if message is None or not message.string:
+            return "untranslated"
+        if message.fuzzy:
+            return "fuzzy"
+        return "held back"
+
     def measure(self, msgids: Iterable[str]) -> Stats:
         """Count how many of ``msgids`` are translated, fuzzy or missing.
 

@@ -55,6 +55,8 @@ def pages(languages: list[str]) -> Iterator[tuple[str, dict]]:
                 yield "reader.officer", page
             if doc.kind == "card":
                 yield "print.card_pdf", page
+                for side in ("front", "back"):
+                    yield "print.card_image", {**page, "side": side}
                 for paper in ("letter", "a4"):
                     yield "print.sheet_pdf", {**page, "paper": paper}
 

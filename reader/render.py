@@ -36,6 +36,8 @@ _NUMBER = re.compile(
     r"(?<![0-9A-Za-z])(?:[A-Z]{1,3}-\d+[A-Z]?|\+?\(?\d+\)?(?:[ .\-/]\(?\d+\)?)+)"
     r"(?![0-9A-Za-z])"
 )
+# A table cell that is only a line of underscores is a blank to write in.
+WRITE_IN = re.compile(r"_{3,}")
 _MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")
 
 _local = threading.local()
@@ -233,13 +235,23 @@ class _Renderer:
     def table(self, node: Node, english: bool) -> Markup:
         head, *rows = node.rows
 
+        def cell(seg: Segment, tag: str) -> Markup:
+            if tag == "td" and WRITE_IN.fullmatch(seg.text):
+                # A blank to fill in by hand: room to write, not underscores.
+                return Markup('<td class="write-in"><span>{}</span></td>').format(
+                    seg.text
+                )
+            return self.block(tag, seg, english)
+
         def row(cells: list[Segment], tag: str) -> Markup:
             return Markup("<tr>{}</tr>").format(
-                Markup("").join(self.block(tag, c, english) for c in cells)
+                Markup("").join(cell(c, tag) for c in cells)
             )
 
-        return Markup("<table><thead>{}</thead><tbody>{}</tbody></table>").format(
-            row(head, "th"), Markup("").join(row(r, "td") for r in rows)
+        body = Markup("").join(row(r, "td") for r in rows)
+        kind = Markup(' class="write-in-table"') if 'class="write-in"' in body else ""
+        return Markup("<table{}><thead>{}</thead><tbody>{}</tbody></table>").format(
+            kind, row(head, "th"), body
         )
 
 

@@ -53,6 +53,8 @@ def test_export_writes_every_page_and_pdf(exported):
         "es/door/a4.pdf",
         "es/card/card.pdf",
         "es/card/sheet-a4.pdf",
+        "es/card/card-front.png",
+        "es/card/card-back.png",
         "es/pack-letter.pdf",
         "es/credits/index.html",
         "en/door/index.html",
@@ -106,6 +108,7 @@ def test_offline_zip_holds_one_language_with_english(exported):
         io.BytesIO((out / "es" / "offline.zip").read_bytes())
     ).namelist()
     assert "es/door/index.html" in names and "es/door/letter.pdf" in names
+    assert "es/card/card-front.png" in names and "es/card/card-back.png" in names
     assert "en/door/index.html" in names and "index.html" in names
     assert not any(n.startswith("ar/") for n in names)
     chooser = (

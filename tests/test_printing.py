@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 from helpers import parse
 
 from reader import create_app
-from reader.printing.cards import CARD_W, sheet
+from reader.printing.cards import CARD_W, EDGE, SPACING, sheet
 from reader.printing.pdf import _fetcher
 
 MM = 72 / 25.4
@@ -113,17 +114,6 @@ def test_single_card_is_id1_size_two_sided(pdfs, tmp_path):
     assert "I am using my 5th Amendment right to remain silent" in back  # English
 
 
-@needs_poppler
-@pytest.mark.parametrize("lang", ["es", "ar", "fa", "zh-Hant"])
-def test_the_holder_side_fits_above_the_qr_code(pdfs, lang):
-    # The text box clips at 2.5 + 37.5 mm; the QR code starts 41 mm down.
-    # Last round a card's last line was cut in half there, silently.
-    bbox = tool("pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-",
-                data=pdfs(f"/{lang}/rights-card/card.pdf"))  # fmt: skip
-    bottoms = [float(y) for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', bbox)]
-    assert bottoms and max(bottoms) <= 40 * MM, (lang, max(bottoms) / MM)
-
-
 def words_at(pdf: bytes, word: str, page: int) -> list[tuple[float, float]]:
     """Return where ``word`` starts on ``page`` (points from the top left)."""
     bbox = tool(
@@ -161,8 +151,13 @@ def test_sheet_layout_mirrors_and_fits_the_paper():
         s = sheet(paper)
         for (fx, fy), (bx, by) in zip(s.fronts, s.backs, strict=True):
             assert by == fy and bx == pytest.approx(s.width - fx - CARD_W)
-            assert 10 <= fx <= s.width - CARD_W - 10 and 10 <= fy <= s.height - 54 - 10
+            assert EDGE <= fx <= s.width - CARD_W - EDGE
+            assert EDGE <= fy <= s.height - 54 - EDGE
     assert len(sheet("a4").fronts) == 10 and len(sheet("letter").fronts) == 8
+    # With gaps, the cards stand apart by the spacing, on both sides.
+    spaced = sheet("letter", gaps=True)
+    (x0, y0), (x1, _) = spaced.fronts[:2]
+    assert round(x1 - x0 - CARD_W, 2) == SPACING and not spaced.marks
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is not installed")
@@ -175,13 +170,13 @@ def test_qr_code_opens_the_same_page_online(pdfs, tmp_path):
         "300",
         "-png",
         "-f",
-        "1",
+        "2",
         "-l",
-        "1",
+        "2",
         str(path),
-        str(tmp_path / "front"),
+        str(tmp_path / "back"),
     )
-    png = next(tmp_path.glob("front*.png"))
+    png = next(tmp_path.glob("back*.png"))  # the QR code is on the back
     assert tool("zbarimg", "-q", "--raw", str(png)).strip() == f"{BASE}/ar/rights-card/"
 
 
@@ -210,7 +205,8 @@ def test_branding_is_printed_escaped(print_client):
     ("query", "words"),
     [
         ("org=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "may only use letters"),
-        ("contact=" + "9" * 101, "too long"),
+        ("contact=" + "9" * 81, "too long"),
+        ("org=" + "W" * 61, "too long"),
         ("org=a%22onmouseover%3D%22x", "may only use letters"),
         ("contact=%7B%7B7*7%7D%7D", "may only use letters"),
     ],
@@ -291,3 +287,85 @@ def test_print_pack_from_the_command_line(app, tmp_path):
         args=["print", "pack", "es", "-o", str(out), "--org", "<b>"]
     )
     assert bad.exit_code != 0 and "--org" in bad.output
+
+
+@needs_poppler
+def test_every_printed_page_says_how_far_to_trust_it(pdfs):
+    pdf = pdfs("/es/at-your-door/letter.pdf")
+    pages = int(re.search(r"1 ?/ ?(\d+)", pdf_text(pdf, page=1)).group(1))
+    assert pages >= 3
+    for n in range(1, pages + 1):
+        text = pdf_text(pdf, page=n)
+        assert "Borrador de traducción sin revisar." in text, n
+        assert "Ningún abogado ha revisado este texto." in text, n
+        # Counted left to right in any script (not "5 / 1").
+        assert f"{n}/{pages}" in text.replace(" ", ""), n
+    back = pdf_text(pdfs("/es/rights-card/card.pdf"), page=2)
+    assert "Borrador de traducción sin revisar." in back
+    english = pdf_text(pdfs("/en/at-your-door/a4.pdf"), page=1)
+    assert "Not reviewed by a lawyer." in english
+    assert "Unreviewed draft translation" not in english
+
+
+def test_print_view_names_english_blocks_and_offers_the_bilingual_print(client):
+    page = client.get("/es/door/print/?org=Centro")
+    html = page.get_data(as_text=True)
+    assert 'id="print-warning"' in html
+    warning = html.split('id="print-warning"')[1].split("</div>")[0]
+    assert "Keep the door closed." in warning and "(" in warning
+    assert "/es/door/print/?org=Centro&amp;with=en" in warning
+    bilingual = client.get("/es/door/print/?with=en").get_data(as_text=True)
+    assert 'id="print-warning"' not in bilingual
+
+
+def test_print_command_warns_before_printing_english_blocks(app, tmp_path):
+    out = tmp_path / "door.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["print", "guide", "es", "door", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert "block(s) of this print are in English" in result.stderr
+    assert "door: " in result.stderr and "--with en" in result.stderr
+    too_long = app.test_cli_runner().invoke(
+        args=["print", "card", "es", "card", "-o", str(out), "--contact", "9" * 81]
+    )
+    assert too_long.exit_code != 0 and "--contact" in too_long.output
+    assert "at most 80 characters" in too_long.output
+
+
+@pytest.mark.parametrize("lang", ["es", "ar", "zh-Hant"])
+def test_card_pictures_are_1080_wide_and_small(print_client, lang):
+    from PIL import Image
+
+    view = print_client.get(f"/{lang}/rights-card/print/").get_data(as_text=True)
+    for side in ("front", "back"):
+        src = f"/{lang}/rights-card/card-{side}.png"
+        assert f'src="{src}"' in view  # shown, with alt text, on the print view
+        response = print_client.get(src)
+        assert response.status_code == 200 and response.mimetype == "image/png"
+        data = response.get_data()
+        assert len(data) < 150 * 1024, (side, len(data))
+        image = Image.open(io.BytesIO(data))
+        assert image.width == 1080 and 600 < image.height < 700
+    assert view.count('alt="') >= 2
+
+
+@needs_poppler
+def test_family_plan_rows_leave_room_to_write(pdfs):
+    bbox = tool("pdftotext", "-bbox", "-", "-", data=pdfs("/es/family-plan/letter.pdf"))
+    tops = [
+        float(y)
+        for y, word in re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
+        if word in ("Contacto", "Segundo", "Persona", "Dónde", "Abogado", "Mi")
+    ]
+    steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0 < b - a < 80]
+    # About 10 mm a row: room for handwriting.
+    assert steps and min(steps) >= 9.5 * MM, [round(s / MM, 1) for s in steps]
+
+
+def test_card_print_view_prints_both_sides_at_real_size(print_client):
+    html = print_client.get("/es/rights-card/print/").get_data(as_text=True)
+    assert 'class="has-card"' in html and 'class="card-pair"' in html
+    css = (Path(print_client.application.static_folder) / "card.css").read_text()
+    assert "inline-size:85.6mm;block-size:54mm" in css

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-LIMITS = {"org": 60, "contact": 100}
+LIMITS = {"org": 60, "contact": 80}
 # Besides letters, marks and digits of any script and spaces: the punctuation
 # of names and phone lines. Nothing else: no < > " ` { } \\ or control characters.
 PUNCTUATION = set(".,:;()+-/#&'@·–—،؛")

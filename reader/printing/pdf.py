@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
 
+from .tagging import install_lang_tagging
+
 # Pages are rendered against this made-up host; only its /static/ files load.
 BASE_HOST = "reader.invalid"
 
@@ -75,8 +77,11 @@ def _fetcher(static_folder: Path, prefix: str = "/static/"):
 
 
 def html_to_pdf(html: str | list[str]) -> bytes:
-    """Render one HTML page (or several, one after the other) to PDF bytes."""
+    """Render one HTML page (or several, one after the other) to a tagged
+    PDF/UA-1 file whose structure elements carry their own language."""
     from weasyprint import HTML
+
+    install_lang_tagging()
 
     # Pages link static files under the script root; a PDF is the same
     # whatever prefix the request came through.
@@ -87,7 +92,10 @@ def html_to_pdf(html: str | list[str]) -> bytes:
         for part in ([html] if isinstance(html, str) else html)
     ]
     pages = [page for doc in docs for page in doc.pages]
-    return docs[0].copy(pages).write_pdf()
+    # PDF/UA-1 turns tags on (the structure tree screen readers follow) and
+    # adds /MarkInfo, DisplayDocTitle and the pdfuaid XMP metadata. The
+    # catalog's /Lang and the title come from the first part.
+    return docs[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def cached_pdf(key: Hashable, build_html: Callable[[], str | list[str]]) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import (
@@ -14,6 +15,8 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import format_date
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.exceptions import BadHost
 
@@ -32,10 +35,11 @@ from ..views import (
     resolve,
     use_language,
 )
-from . import cards
-from .branding import Branding, BrandingError, parse_branding
-from .pdf import cached_pdf
+from . import cards, images
+from .branding import LIMITS, Branding, BrandingError, parse_branding
+from .pdf import PdfCache, cached_pdf
 from .qr import page_path, public_url, qr_svg
+from .warnings import english_blocks
 
 bp = Blueprint("print", __name__)
 
@@ -103,6 +107,7 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
     """Return what the guide templates need for ``doc`` in ``lang``."""
     other = second_language(lang)
     page, review = rendered(doc, lang)
+    legal = legal_state(doc)
     columns = None
     if other is not None:
         left = render_blocks(doc, lang, labels(), catalog_for(lang, doc))
@@ -117,7 +122,8 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
         doc=doc,
         page=page,
         review=review,
-        legal=legal_state(doc),
+        legal=legal,
+        paper_state=paper_state(lang, page, review, legal),
         paper=paper,
         branding=branding,
         other=other,
@@ -125,6 +131,41 @@ def guide_context(lang: Language, doc: Document, paper: str, branding: Branding)
         columns=columns,
         **online_links(lang, doc),
     )
+
+
+def _said(state, reviewed, stale: str, missing: str) -> str:
+    """Say a review ``state``: ``reviewed(date)`` when done, else which."""
+    if state.state == "reviewed":
+        return reviewed(format_date(state.date, "medium"))
+    return stale if state.state == "review stale" else missing
+
+
+def paper_state(lang: Language, page, review, legal) -> str:
+    """Return the line every printed page carries: how far its translation and
+    its legal review can be trusted, in the reader's language."""
+    parts = []
+    if lang.tag != SOURCE and page.english:
+        parts.append(_("Not translated yet: in English."))
+    elif lang.tag != SOURCE:
+        parts.append(
+            _said(
+                review,
+                lambda d: _(
+                    "Translation reviewed by a native speaker on %(date)s.", date=d
+                ),
+                _("Translation changed after its review."),
+                _("Unreviewed draft translation."),
+            )
+        )
+    parts.append(
+        _said(
+            legal,
+            lambda d: _("Reviewed by a lawyer on %(date)s.", date=d),
+            _("Changed after a lawyer reviewed it."),
+            _("Not reviewed by a lawyer."),
+        )
+    )
+    return " ".join(parts)
 
 
 def online_links(lang: Language, doc: Document) -> dict:
@@ -137,10 +178,17 @@ def online_links(lang: Language, doc: Document) -> dict:
     )
 
 
+def gaps_arg() -> bool:
+    """Tell whether a card sheet should leave gaps with dashed cut lines."""
+    return request.args.get("gaps", "") in ("1", "on", "yes")
+
+
 def query(**extra) -> str:
     """Return the current print options (plus ``extra``) as a query string."""
     args = {
-        k: request.args[k] for k in ("org", "contact", "with") if request.args.get(k)
+        k: request.args[k]
+        for k in ("org", "contact", "with", "gaps")
+        if request.args.get(k)
     }
     args.update({k: v for k, v in extra.items() if v})
     return ("?" + urlencode(args)) if args else ""
@@ -175,11 +223,18 @@ def guide(lang: str, slug: str):
     doc = get_document(slug)
     branding = branding_or_400()
     context = guide_context(language_, doc, paper_arg(), branding)
-    languages = i18n.reader_languages()
+    if doc.kind == "card":
+        context.update(card_context(language_, doc, branding))
+        gaps = english_blocks(language_, [doc], "holder")
+    else:
+        gaps = english_blocks(language_, [doc])
     return render_template(
         "print/view.html",
-        languages=languages,
+        languages=i18n.reader_languages(),
         alternates=alternates("print.guide", slug=slug),
+        english_gaps=[] if context["other"] else gaps,
+        limits=LIMITS,
+        gaps=gaps_arg(),
         **context,
     )
 
@@ -214,11 +269,14 @@ def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
     if doc.kind != "card":
         abort(404)
     catalog = catalog_for(lang, doc)
+    page, review = rendered(doc, lang)
     return dict(
         doc=doc,
         holder=render_section(doc, "holder", lang, labels(refs=False), catalog),
         officer=render_section(doc, "officer", language(SOURCE), labels(refs=False)),
         branding=branding,
+        paper_state=paper_state(lang, page, review, legal_state(doc)),
+        doc_title=Markup(page.title).striptags(),
         **online_links(lang, doc),
     )
 
@@ -226,13 +284,22 @@ def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
 @bp.route("/<lang>/<slug>/card.pdf")
 def card_pdf(lang: str, slug: str):
     """Download one two-sided wallet card (front page, back page)."""
+    language_, pdf = requested_card(lang, slug)
+    return pdf_response(pdf, f"{slug}-{language_.tag}")
+
+
+def requested_card(lang: str, slug: str) -> tuple[Language, bytes]:
+    """Return the language and the (cached) two-sided card PDF a request asks
+    for, or answer 404 (not a card) or 400 (bad organizer's lines)."""
     language_ = resolve(lang)
     doc = get_document(slug)
+    if doc.kind != "card":
+        abort(404)
     branding = branding_or_400()
     key = (
         "card",
         language_.tag,
-        slug,
+        doc.slug,
         branding.key,
         versions_for(language_, doc, None),
     )
@@ -242,7 +309,20 @@ def card_pdf(lang: str, slug: str):
             "print/card.html", **card_context(language_, latest(doc), branding)
         )
 
-    return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}")
+    return language_, cached_pdf(key, build)
+
+
+@bp.route("/<lang>/<slug>/card-<any(front, back):side>.png")
+def card_image(lang: str, slug: str, side: str):
+    """Send one side of the card as a picture to share, drawn from its PDF."""
+    _, pdf = requested_card(lang, slug)
+    cache: PdfCache = current_app.extensions["reader.pdfs"]
+    page = 0 if side == "front" else 1
+    png = cache.get(("png", pdf, page), lambda: images.card_png(pdf, page))
+    response = current_app.response_class(png, mimetype="image/png")
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response
 
 
 @bp.route("/<lang>/<slug>/sheet-<any(letter, a4):paper>.pdf")
@@ -251,36 +331,60 @@ def sheet_pdf(lang: str, slug: str, paper: str):
     language_ = resolve(lang)
     doc = get_document(slug)
     branding = branding_or_400()
+    gaps = gaps_arg()
     key = (
         "sheet",
         language_.tag,
         slug,
         paper,
+        gaps,
         branding.key,
         versions_for(language_, doc, None),
     )
 
     def build() -> str:
         context = card_context(language_, latest(doc), branding)
-        return render_template("print/sheet.html", sheet=cards.sheet(paper), **context)
+        layout = cards.sheet(paper, gaps=gaps)
+        return render_template("print/sheet.html", sheet=layout, **context)
 
     return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}-{paper}")
 
 
-def pack_html(lang: Language, paper: str, branding: Branding) -> list[str]:
-    """Return the HTML of every guide, then a card sheet, for one PDF."""
-    parts = []
+def _own_anchors(html: str, slug: str) -> Markup:
+    """Give a guide's source anchors its own names inside a pack, where every
+    guide has a "source-1"."""
+    return Markup(
+        str(html)
+        .replace('href="#source-', f'href="#{slug}-source-')
+        .replace('id="source-', f'id="{slug}-source-')
+    )
+
+
+def pack_html(lang: Language, paper: str, branding: Branding) -> str:
+    """Return the HTML of the print pack: a cover with its contents, every
+    guide, then a sheet of each card, as one document."""
+    parts, cards_, states = [], [], []
     for doc in get_content().all():
         if doc.kind == "guide":
             context = guide_context(lang, doc, paper, branding)
-            parts.append(render_template("print/guide.html", pdf=True, **context))
-    for doc in get_content().all():
-        if doc.kind == "card":
-            context = card_context(lang, doc, branding)
-            parts.append(
-                render_template("print/sheet.html", sheet=cards.sheet(paper), **context)
-            )
-    return parts
+            html = render_template("print/_doc.html", pdf=True, **context)
+            title = Markup(context["page"].title).striptags()
+            parts.append((doc.slug, title, _own_anchors(html, doc.slug)))
+            states.append((context["review"].state != "reviewed", context))
+        elif doc.kind == "card":
+            cards_.append(card_context(lang, doc, branding))
+    # The cover says the least reviewed state of what the pack holds.
+    worst = max(states, key=lambda s: s[0])[1] if states else None
+    return render_template(
+        "print/pack.html",
+        parts=parts,
+        cards=cards_,
+        paper=paper,
+        sheet=cards.sheet(paper),
+        branding=branding,
+        made=format_date(date.today(), "long"),
+        paper_state=worst["paper_state"] if worst else "",
+    )
 
 
 @bp.route("/<lang>/pack-<any(letter, a4):paper>.pdf")
@@ -291,7 +395,7 @@ def pack_pdf(lang: str, paper: str):
     versions = doc_versions(language_) + print_versions()
     for doc in get_content().all():
         versions += doc_versions(language_, doc)[1:]
-    key = ("pack", language_.tag, paper, branding.key, tuple(versions))
+    key = ("pack", language_.tag, paper, branding.key, date.today(), tuple(versions))
     pdf = cached_pdf(key, lambda: pack_html(language_, paper, branding))
     return pdf_response(pdf, f"rights-reader-{language_.tag}-{paper}")
 

@@ -1,0 +1,171 @@
+"""Prints an organizer can hand out unchecked: nothing overlaps, QR codes scan.
+
+Every PDF kind is read back as a person would look at it: where each line of
+text, each QR code and each crop mark is drawn (tests/pdflayout.py). The
+organizer's lines are at the form's caps, in the document's own script where
+it has one, the worst case the form allows. Each PDF is rendered once for the
+module; the full sweep of every language and paper is bench/prints.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlencode
+
+import pdflayout
+import pytest
+
+from reader import create_app
+from reader.printing.branding import LIMITS
+from reader.printing.cards import EDGE, sheet
+
+BASE = "https://rights.example.org"
+LANGS = ["es", "ar", "zh-Hant"]
+PAPERS = ["letter", "a4"]
+# One bilingual pair per script we serve.
+PAIRS = [("es", "en"), ("ar", "en"), ("zh-Hant", "es"), ("ko", "en"), ("ru", "fa")]
+CARD_LANGS = [
+    "en", "es", "pt-BR", "fr", "ht", "vi", "tl", "ru", "ar", "fa", "ko",
+    "zh-Hans", "zh-Hant",
+]  # fmt: skip
+# Long names in each script, cut to the caps: what fills a line soonest.
+ORG = {
+    "ar": "مركز الدفاع القانوني عن حقوق المهاجرين والعائلات في المدينة",
+    "zh-Hant": "華人移民權益與法律服務中心社區互助協會聯合辦公室",
+}
+LATIN_ORG = "Coalición por los Derechos Humanos de los Inmigrantes de WWW"
+CONTACT = (
+    "Línea de respuesta rápida 24/7: +1 (555) 010-0100, ext. 9999 o WhatsApp 555-0199"
+)
+needs_zbar = pytest.mark.skipif(
+    not shutil.which("zbarimg"), reason="zbar-tools is not installed"
+)
+
+
+def branding(lang: str) -> str:
+    org = (ORG.get(lang) or LATIN_ORG)[: LIMITS["org"]]
+    contact = CONTACT[: LIMITS["contact"]]
+    assert len(contact) == LIMITS["contact"]
+    return urlencode({"org": org, "contact": contact})
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app({"TESTING": True, "PUBLIC_BASE_URL": BASE}).test_client()
+
+
+@pytest.fixture(scope="module")
+def pdf(client):
+    """Fetch and read each PDF once for the module: (bytes, pages)."""
+    cache = {}
+
+    def get(path: str):
+        if path not in cache:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            data = response.get_data()
+            cache[path] = (data, pdflayout.read(data))
+        return cache[path]
+
+    return get
+
+
+def guide_paths() -> list[str]:
+    from reader.content import get_content
+
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        slugs = [d.slug for d in get_content().all()]
+    return [
+        f"/{lang}/{slug}/{paper}.pdf?{branding(lang)}"
+        for lang in LANGS
+        for slug in slugs
+        for paper in PAPERS
+    ] + [
+        f"/{lang}/at-your-door/{paper}.pdf?with={other}&{branding(lang)}"
+        for lang, other in PAIRS
+        for paper in PAPERS
+    ]
+
+
+def assert_clean(path: str, pages, edge: float) -> None:
+    problems = []
+    for page in pages:
+        problems += pdflayout.overlaps(page) + pdflayout.outside(page, edge)
+    assert not problems, (path, problems[:5])
+
+
+def assert_qrs_scan(path: str, data: bytes, pages, lang: str) -> int:
+    found = 0
+    for page in pages:
+        for url in pdflayout.decode_qrs(data, page):
+            assert url.startswith(f"{BASE}/{lang}/"), (path, page.number, url)
+            found += 1
+    return found
+
+
+@pytest.mark.parametrize("path", guide_paths())
+def test_guides_have_no_overlap_and_their_qr_code_scans(pdf, path):
+    data, pages = pdf(path)
+    # Text stays inside the page margins (16 mm) and clear of the QR code.
+    assert_clean(path, pages, edge=EDGE)
+    if shutil.which("zbarimg"):
+        assert assert_qrs_scan(path, data, pages, path.split("/")[1]) == 1, path
+
+
+@pytest.mark.parametrize("lang", CARD_LANGS)
+def test_cards_fit_on_both_sides_at_8pt_with_the_longest_lines(pdf, lang):
+    path = f"/{lang}/rights-card/card.pdf?{branding(lang)}"
+    data, pages = pdf(path)
+    assert len(pages) == 2, (path, "a side ran onto a page of its own")
+    assert_clean(path, pages, edge=1.5)
+    front, back = pages
+    assert not front.qrs and len(back.qrs) == 1
+    # The QR code is at the foot of the back, under the officer's text.
+    qr = back.qrs[0]
+    above = [b for b, w in back.lines if b.y1 <= qr.y0]
+    assert above and "officer" in " ".join(w for _, w in back.lines[:3])
+    if shutil.which("zbarimg"):
+        assert assert_qrs_scan(path, data, pages, lang) == 1
+
+
+@pytest.mark.parametrize("gaps", [False, True])
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_sheets_keep_marks_and_text_off_the_printer_margin(pdf, lang, paper, gaps):
+    path = f"/{lang}/rights-card/sheet-{paper}.pdf?{branding(lang)}"
+    path += "&gaps=1" if gaps else ""
+    data, pages = pdf(path)
+    layout = sheet(paper, gaps=gaps)
+    assert len(pages) == 2
+    for page in pages:
+        assert_clean(path, [page], edge=EDGE)
+        drawn = page.paths + page.qrs
+        assert drawn
+        for box in drawn:
+            assert box.x0 >= EDGE - 0.05 and box.y0 >= EDGE - 0.05, (path, box)
+            assert box.x1 <= page.width - EDGE + 0.05, (path, box)
+            assert box.y1 <= page.height - EDGE + 0.05, (path, box)
+    # One QR code on every back, and each scans.
+    assert len(pages[1].qrs) == len(layout.backs)
+    if shutil.which("zbarimg"):
+        assert assert_qrs_scan(path, data, pages[1:], lang) == len(layout.backs)
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_packs_have_a_cover_contents_and_no_overlap(pdf, lang, paper):
+    path = f"/{lang}/pack-{paper}.pdf?{branding(lang)}"
+    data, pages = pdf(path)
+    assert_clean(path, [p for p in pages if p.width > 100], edge=EDGE)
+    cover = " ".join(w for _, w in pages[0].lines)
+    assert (ORG.get(lang) or LATIN_ORG)[:20] in cover.replace("\r\n", "")
+    # The contents give each guide's first page: numbers that count up.
+    numbers = [
+        int(w.split(".")[-1])
+        for _, w in pages[0].lines
+        if "...." in w and w.split(".")[-1].strip().isdigit()
+    ]
+    assert len(numbers) >= 10 and numbers == sorted(numbers), numbers
+    if shutil.which("zbarimg"):
+        assert assert_qrs_scan(path, data, pages, lang) >= 10
