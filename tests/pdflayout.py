@@ -180,3 +180,24 @@ def decode_qrs(pdf: bytes, page: Page, dpi: int = 300) -> list[str]:
     finally:
         doc.close()
     return found
+
+
+def font_sizes(pdf: bytes) -> list[list[float]]:
+    """Return the size in points of every letter drawn, page by page."""
+    doc = pdfium.PdfDocument(pdf)
+    sizes = []
+    try:
+        for i in range(len(doc)):
+            text = doc[i].get_textpage()
+            chars = text.get_text_range()
+            # PDFium gives sizes in CSS pixels (1/96 in); a point is 1/72 in.
+            sizes.append(
+                [
+                    raw.FPDFText_GetFontSize(text.raw, k) * 0.75
+                    for k in range(text.count_chars())
+                    if k < len(chars) and chars[k].isalpha()
+                ]
+            )
+    finally:
+        doc.close()
+    return sizes

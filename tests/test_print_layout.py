@@ -125,6 +125,10 @@ def test_cards_fit_on_both_sides_at_8pt_with_the_longest_lines(pdf, lang):
     qr = back.qrs[0]
     above = [b for b, w in back.lines if b.y1 <= qr.y0]
     assert above and "officer" in " ".join(w for _, w in back.lines[:3])
+    # Body text at 8 pt or more: all of the holder's side, the officer's text.
+    sizes = pdflayout.font_sizes(data)
+    assert min(sizes[0]) >= 7.99, (lang, min(sizes[0]))
+    assert sorted(sizes[1])[len(sizes[1]) // 2] >= 7.99, lang  # the foot is small
     if shutil.which("zbarimg"):
         assert assert_qrs_scan(path, data, pages, lang) == 1
 
@@ -161,11 +165,10 @@ def test_packs_have_a_cover_contents_and_no_overlap(pdf, lang, paper):
     cover = " ".join(w for _, w in pages[0].lines)
     assert (ORG.get(lang) or LATIN_ORG)[:20] in cover.replace("\r\n", "")
     # The contents give each guide's first page: numbers that count up.
-    numbers = [
-        int(w.split(".")[-1])
-        for _, w in pages[0].lines
-        if "...." in w and w.split(".")[-1].strip().isdigit()
-    ]
+    # The entries start at the first leader dot, under the organizer's lines.
+    leaders = min(b.y0 for b, w in pages[0].lines if w.strip() == ".")
+    entries = sorted((b.y0, w) for b, w in pages[0].lines if b.y0 >= leaders - 2)
+    numbers = [int(w) for _, w in entries if w.strip().isdigit()]
     assert len(numbers) >= 10 and numbers == sorted(numbers), numbers
     if shutil.which("zbarimg"):
         assert assert_qrs_scan(path, data, pages, lang) >= 10
