@@ -248,10 +248,10 @@ class _Renderer:
                 Markup("").join(cell(c, tag) for c in cells)
             )
 
-        body = Markup("").join(row(r, "td") for r in rows)
-        kind = Markup(' class="write-in-table"') if 'class="write-in"' in body else ""
+        write_in = any(WRITE_IN.fullmatch(c.text) for r in rows for c in r)
+        kind = Markup(' class="write-in-table"') if write_in else Markup()
         return Markup("<table{}><thead>{}</thead><tbody>{}</tbody></table>").format(
-            kind, row(head, "th"), body
+            kind, row(head, "th"), Markup("").join(row(r, "td") for r in rows)
         )
 
 

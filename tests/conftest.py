@@ -62,6 +62,15 @@ def real_client(real_app):
     return real_app.test_client()
 
 
+@pytest.fixture(scope="session")
+def print_client():
+    """A client of the repository's app with a public address: its PDF cache
+    is shared by every print test, so each PDF is rendered once."""
+    from helpers import PRINT_BASE
+
+    return create_app({"TESTING": True, "PUBLIC_BASE_URL": PRINT_BASE}).test_client()
+
+
 @pytest.fixture
 def repo() -> Path:
     return ROOT

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html.parser import HTMLParser
+
+# The public address print tests give the app, so prints carry QR codes.
+PRINT_BASE = "https://rights.example.org"
 
 
 class Elements(HTMLParser):
@@ -35,3 +39,20 @@ class Elements(HTMLParser):
 
 def parse(response) -> Elements:
     return Elements(response.get_data(as_text=True))
+
+
+def fetch_once(client, read: Callable = bytes, mimetype: str = "application/pdf"):
+    """Return ``get(path)``: the body of ``path`` passed through ``read``,
+    fetched (and checked to be a 200 of ``mimetype``) once for all callers.
+    Generating a PDF is the slow part of every print test."""
+    cache = {}
+
+    def get(path: str):
+        if path not in cache:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert response.mimetype == mimetype, path
+            cache[path] = read(response.get_data())
+        return cache[path]
+
+    return get

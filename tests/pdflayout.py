@@ -151,32 +151,35 @@ def outside(page: Page, margin: float) -> list[str]:
     ]
 
 
-def decode_qrs(pdf: bytes, page: Page, dpi: int = 300) -> list[str]:
-    """Render each QR code of ``page`` at ``dpi`` and decode it with zbarimg."""
+def decode_qrs(pdf: bytes, pages: list[Page], dpi: int = 300) -> list[tuple[int, str]]:
+    """Render each QR code of ``pages`` at ``dpi`` and decode it with zbarimg;
+    return (page number, what it says) for each, in order."""
     doc = pdfium.PdfDocument(pdf)
     found = []
     try:
-        pdf_page = doc[page.number - 1]
-        for qr in page.qrs:
-            zone = qr.grown(3)  # the quiet zone, white on our pages
-            crop = (
-                max(zone.x0, 0) * MM,
-                max(page.height - zone.y1, 0) * MM,
-                max(page.width - zone.x1, 0) * MM,
-                max(zone.y0, 0) * MM,
-            )
-            image = pdf_page.render(scale=dpi / 72, crop=crop, grayscale=True)
-            png = image.to_pil()
-            buf = io.BytesIO()
-            png.save(buf, "PNG")
-            result = subprocess.run(
-                ["zbarimg", "-q", "--raw", "-"],
-                input=buf.getvalue(),
-                capture_output=True,
-                timeout=60,
-            )
-            found.append(result.stdout.decode("utf-8").strip())
-        pdf_page.close()
+        for page in pages:
+            if not page.qrs:
+                continue
+            pdf_page = doc[page.number - 1]
+            for qr in page.qrs:
+                zone = qr.grown(3)  # the quiet zone, white on our pages
+                crop = (
+                    max(zone.x0, 0) * MM,
+                    max(page.height - zone.y1, 0) * MM,
+                    max(page.width - zone.x1, 0) * MM,
+                    max(zone.y0, 0) * MM,
+                )
+                image = pdf_page.render(scale=dpi / 72, crop=crop, grayscale=True)
+                buf = io.BytesIO()
+                image.to_pil().save(buf, "PNG")
+                result = subprocess.run(
+                    ["zbarimg", "-q", "--raw", "-"],
+                    input=buf.getvalue(),
+                    capture_output=True,
+                    timeout=60,
+                )
+                found.append((page.number, result.stdout.decode("utf-8").strip()))
+            pdf_page.close()
     finally:
         doc.close()
     return found

@@ -11,14 +11,13 @@ import io
 import logging
 
 import pytest
+from helpers import fetch_once
 
-from reader import create_app
 from reader.printing import tagging
 from reader.printing.pdf import html_to_pdf
 
 pikepdf = pytest.importorskip("pikepdf")
 
-BASE = "https://rights.example.org"
 GUIDE = "/es/at-your-door/letter.pdf"
 BILINGUAL = GUIDE + "?with=ar"
 CARD = "/ar/rights-card/card.pdf"
@@ -26,21 +25,14 @@ CHINESE = "/zh-Hant/at-your-door/a4.pdf"
 
 
 @pytest.fixture(scope="module")
-def print_client():
-    return create_app({"TESTING": True, "PUBLIC_BASE_URL": BASE}).test_client()
-
-
-@pytest.fixture(scope="module")
 def pdfs(print_client):
-    """Fetch and open each PDF once for the module (generation is slow)."""
+    """Open each PDF once for the module (rendered once for every test)."""
+    fetch = fetch_once(print_client)
     opened = {}
 
     def get(path: str):
         if path not in opened:
-            response = print_client.get(path)
-            assert response.status_code == 200, path
-            assert response.mimetype == "application/pdf"
-            opened[path] = pikepdf.open(io.BytesIO(response.get_data()))
+            opened[path] = pikepdf.open(io.BytesIO(fetch(path)))
         return opened[path]
 
     yield get

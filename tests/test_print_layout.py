@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 
 import pdflayout
 import pytest
+from helpers import PRINT_BASE, fetch_once
 
 from reader import create_app
 from reader.printing.branding import LIMITS
 from reader.printing.cards import EDGE, sheet
 
-BASE = "https://rights.example.org"
 LANGS = ["es", "ar", "zh-Hant"]
 PAPERS = ["letter", "a4"]
 # One bilingual pair per script we serve.
@@ -37,9 +37,6 @@ LATIN_ORG = "Coalición por los Derechos Humanos de los Inmigrantes de WWW"
 CONTACT = (
     "Línea de respuesta rápida 24/7: +1 (555) 010-0100, ext. 9999 o WhatsApp 555-0199"
 )
-needs_zbar = pytest.mark.skipif(
-    not shutil.which("zbarimg"), reason="zbar-tools is not installed"
-)
 
 
 def branding(lang: str) -> str:
@@ -50,24 +47,9 @@ def branding(lang: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def client():
-    return create_app({"TESTING": True, "PUBLIC_BASE_URL": BASE}).test_client()
-
-
-@pytest.fixture(scope="module")
-def pdf(client):
-    """Fetch and read each PDF once for the module: (bytes, pages)."""
-    cache = {}
-
-    def get(path: str):
-        if path not in cache:
-            response = client.get(path)
-            assert response.status_code == 200, path
-            data = response.get_data()
-            cache[path] = (data, pdflayout.read(data))
-        return cache[path]
-
-    return get
+def pdf(print_client):
+    """Fetch and read each PDF once: (bytes, pages)."""
+    return fetch_once(print_client, lambda data: (data, pdflayout.read(data)))
 
 
 def guide_paths() -> list[str]:
@@ -96,12 +78,11 @@ def assert_clean(path: str, pages, edge: float) -> None:
 
 
 def assert_qrs_scan(path: str, data: bytes, pages, lang: str) -> int:
-    found = 0
-    for page in pages:
-        for url in pdflayout.decode_qrs(data, page):
-            assert url.startswith(f"{BASE}/{lang}/"), (path, page.number, url)
-            found += 1
-    return found
+    """Decode every QR code of ``pages``; each opens a page in ``lang``."""
+    found = pdflayout.decode_qrs(data, pages)
+    for number, url in found:
+        assert url.startswith(f"{PRINT_BASE}/{lang}/"), (path, number, url)
+    return len(found)
 
 
 @pytest.mark.parametrize("path", guide_paths())

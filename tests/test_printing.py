@@ -9,14 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import parse
+from helpers import PRINT_BASE, fetch_once, parse
 
-from reader import create_app
 from reader.printing.cards import CARD_W, EDGE, SPACING, sheet
 from reader.printing.pdf import _fetcher
 
 MM = 72 / 25.4
-BASE = "https://rights.example.org"
+BASE = PRINT_BASE
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils is not installed"
 )
@@ -41,24 +40,9 @@ def pdf_fonts(pdf: bytes, tmp_path) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def print_client():
-    return create_app({"TESTING": True, "PUBLIC_BASE_URL": BASE}).test_client()
-
-
-@pytest.fixture(scope="module")
 def pdfs(print_client):
-    """Fetch each PDF once for the module (generation is the slow part)."""
-    cache = {}
-
-    def get(path: str) -> bytes:
-        if path not in cache:
-            response = print_client.get(path)
-            assert response.status_code == 200, path
-            assert response.mimetype == "application/pdf"
-            cache[path] = response.get_data()
-        return cache[path]
-
-    return get
+    """Fetch each PDF once (generation is the slow part)."""
+    return fetch_once(print_client)
 
 
 @needs_poppler
@@ -362,10 +346,3 @@ def test_family_plan_rows_leave_room_to_write(pdfs):
     steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0 < b - a < 80]
     # About 10 mm a row: room for handwriting.
     assert steps and min(steps) >= 9.5 * MM, [round(s / MM, 1) for s in steps]
-
-
-def test_card_print_view_prints_both_sides_at_real_size(print_client):
-    html = print_client.get("/es/rights-card/print/").get_data(as_text=True)
-    assert 'class="has-card"' in html and 'class="card-pair"' in html
-    css = (Path(print_client.application.static_folder) / "card.css").read_text()
-    assert "inline-size:85.6mm;block-size:54mm" in css

@@ -2,9 +2,9 @@
 
 Cards are ID-1 size (85.6 x 54 mm), the size of a bank card, laid edge to
 edge in a centered grid with crop marks in the margins, or (with ``gaps``)
-apart, each with a dashed cut line, so scissors need not be exact. The backs page is the
-fronts page mirrored left to right: printed long-edge duplex (the sheet turns
-over its long side), each back lands behind its front.
+apart, each with a dashed cut line, so scissors need not be exact. The backs
+page is the fronts page mirrored left to right: printed long-edge duplex (the
+sheet turns over its long side), each back lands behind its front.
 """
 
 from __future__ import annotations

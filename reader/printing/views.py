@@ -223,16 +223,18 @@ def guide(lang: str, slug: str):
     doc = get_document(slug)
     branding = branding_or_400()
     context = guide_context(language_, doc, paper_arg(), branding)
-    if doc.kind == "card":
-        context.update(card_context(language_, doc, branding))
-        gaps = english_blocks(language_, [doc], "holder")
-    else:
-        gaps = english_blocks(language_, [doc])
+    card = doc.kind == "card"
+    if card:
+        # The guide's context already holds the card's state and QR code.
+        context.update(card_sides(language_, doc))
+    english = []
+    if context["other"] is None:
+        english = english_blocks(language_, [doc], "holder" if card else None)
     return render_template(
         "print/view.html",
         languages=i18n.reader_languages(),
         alternates=alternates("print.guide", slug=slug),
-        english_gaps=[] if context["other"] else gaps,
+        english_gaps=english,
         limits=LIMITS,
         gaps=gaps_arg(),
         **context,
@@ -264,19 +266,28 @@ def guide_pdf(lang: str, slug: str, paper: str):
     return pdf_response(cached_pdf(key, build), name)
 
 
-def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
-    """Return the two sides of a rights card for ``lang``."""
+def card_sides(lang: Language, doc: Document) -> dict:
+    """Return the two sides of a rights card: the holder's in ``lang``, the
+    officer's in English."""
     if doc.kind != "card":
         abort(404)
     catalog = catalog_for(lang, doc)
+    return dict(
+        holder=render_section(doc, "holder", lang, labels(refs=False), catalog),
+        officer=render_section(doc, "officer", language(SOURCE), labels(refs=False)),
+    )
+
+
+def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
+    """Return what a card print needs: both sides, its state and title."""
+    sides = card_sides(lang, doc)
     page, review = rendered(doc, lang)
     return dict(
         doc=doc,
-        holder=render_section(doc, "holder", lang, labels(refs=False), catalog),
-        officer=render_section(doc, "officer", language(SOURCE), labels(refs=False)),
         branding=branding,
         paper_state=paper_state(lang, page, review, legal_state(doc)),
         doc_title=Markup(page.title).striptags(),
+        **sides,
         **online_links(lang, doc),
     )
 
@@ -284,13 +295,14 @@ def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
 @bp.route("/<lang>/<slug>/card.pdf")
 def card_pdf(lang: str, slug: str):
     """Download one two-sided wallet card (front page, back page)."""
-    language_, pdf = requested_card(lang, slug)
+    language_, _key, pdf = requested_card(lang, slug)
     return pdf_response(pdf, f"{slug}-{language_.tag}")
 
 
-def requested_card(lang: str, slug: str) -> tuple[Language, bytes]:
-    """Return the language and the (cached) two-sided card PDF a request asks
-    for, or answer 404 (not a card) or 400 (bad organizer's lines)."""
+def requested_card(lang: str, slug: str) -> tuple[Language, tuple, bytes]:
+    """Return the language, cache key and (cached) two-sided card PDF a
+    request asks for, or answer 404 (not a card) or 400 (bad organizer's
+    lines)."""
     language_ = resolve(lang)
     doc = get_document(slug)
     if doc.kind != "card":
@@ -309,16 +321,16 @@ def requested_card(lang: str, slug: str) -> tuple[Language, bytes]:
             "print/card.html", **card_context(language_, latest(doc), branding)
         )
 
-    return language_, cached_pdf(key, build)
+    return language_, key, cached_pdf(key, build)
 
 
 @bp.route("/<lang>/<slug>/card-<any(front, back):side>.png")
 def card_image(lang: str, slug: str, side: str):
     """Send one side of the card as a picture to share, drawn from its PDF."""
-    _, pdf = requested_card(lang, slug)
+    _, key, pdf = requested_card(lang, slug)
     cache: PdfCache = current_app.extensions["reader.pdfs"]
     page = 0 if side == "front" else 1
-    png = cache.get(("png", pdf, page), lambda: images.card_png(pdf, page))
+    png = cache.get(("png", key, page), lambda: images.card_png(pdf, page))
     response = current_app.response_class(png, mimetype="image/png")
     response.cache_control.public = True
     response.cache_control.no_cache = True
@@ -370,11 +382,17 @@ def pack_html(lang: Language, paper: str, branding: Branding) -> str:
             html = render_template("print/_doc.html", pdf=True, **context)
             title = Markup(context["page"].title).striptags()
             parts.append((doc.slug, title, _own_anchors(html, doc.slug)))
-            states.append((context["review"].state != "reviewed", context))
+            done = "reviewed" == context["legal"].state
+            if lang.tag != SOURCE:
+                done = done and context["review"].state == "reviewed"
+            states.append((done, context["paper_state"]))
         elif doc.kind == "card":
             cards_.append(card_context(lang, doc, branding))
-    # The cover says the least reviewed state of what the pack holds.
-    worst = max(states, key=lambda s: s[0])[1] if states else None
+    # The cover says the state of the first guide not fully reviewed: the
+    # pack as a whole can be trusted no further than that.
+    cover = next((line for done, line in states if not done), None)
+    if cover is None:
+        cover = states[0][1] if states else ""
     return render_template(
         "print/pack.html",
         parts=parts,
@@ -383,7 +401,7 @@ def pack_html(lang: Language, paper: str, branding: Branding) -> str:
         sheet=cards.sheet(paper),
         branding=branding,
         made=format_date(date.today(), "long"),
-        paper_state=worst["paper_state"] if worst else "",
+        paper_state=cover,
     )
 
 

@@ -23,7 +23,6 @@ class Gap:
     """One block of a print that is shown in English, and why."""
 
     slug: str
-    title: str
     text: str
     why: str  # "untranslated", "fuzzy" or "held back"
 
@@ -59,5 +58,5 @@ def english_blocks(
         for msgid in dict.fromkeys(printed_msgids(doc, section)):
             why = "untranslated" if catalog is None else catalog.why_missing(msgid)
             if why:
-                gaps.append(Gap(doc.slug, doc.title, msgid, why))
+                gaps.append(Gap(doc.slug, msgid, why))
     return gaps

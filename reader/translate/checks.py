@@ -168,31 +168,39 @@ def bidi_controls(catalog: Catalog | None, message: Message) -> None:
             raise TranslationError(problem)
 
 
-def numbers(catalog: Catalog | None, message: Message) -> None:
-    """Numbers, form numbers and amounts are those of the English."""
-    if meaning.silenced(message.flags, meaning.NUMBERS):
+def _same_as_english(message: Message, check: str, find, what: str) -> None:
+    """Raise if ``find`` sees a difference from the English in ``message``,
+    unless a reviewer silenced ``check``; ``what`` says what to do."""
+    if meaning.silenced(message.flags, check):
         return
     for source, string in _pairs(message):
-        if problem := meaning.number_problem(source, string):
+        if problem := find(source, string):
             raise TranslationError(
-                f"numbers differ from the English ({problem}): a changed number "
-                "changes the law; write each as in the English (local digits "
-                "are fine), or have a reviewer add "
-                f"'#, {meaning.flag(meaning.NUMBERS)}'"
+                what.format(problem=problem) + f"'#, {meaning.flag(check)}'"
             )
+
+
+def numbers(catalog: Catalog | None, message: Message) -> None:
+    """Numbers, form numbers and amounts are those of the English."""
+    _same_as_english(
+        message,
+        meaning.NUMBERS,
+        meaning.number_problem,
+        "numbers differ from the English ({problem}): a changed number changes "
+        "the law; write each as in the English (local digits are fine), or have "
+        "a reviewer add ",
+    )
 
 
 def urls(catalog: Catalog | None, message: Message) -> None:
     """URLs and e-mail addresses are those of the English: none lost or added."""
-    if meaning.silenced(message.flags, meaning.URLS):
-        return
-    for source, string in _pairs(message):
-        if problem := meaning.address_problem(source, string):
-            raise TranslationError(
-                f"URLs or e-mail addresses differ from the English ({problem}): "
-                "copy them exactly, or have a reviewer add "
-                f"'#, {meaning.flag(meaning.URLS)}'"
-            )
+    _same_as_english(
+        message,
+        meaning.URLS,
+        meaning.address_problem,
+        "URLs or e-mail addresses differ from the English ({problem}): copy them "
+        "exactly, or have a reviewer add ",
+    )
 
 
 def length_ratio(message: Message, locale: str) -> str | None:
