@@ -4,13 +4,17 @@
 
 Serves the repository's content on a loopback port, opens each page in
 Debian's Chromium at phone (360 x 640) and desktop (1280 x 800) widths and
-writes whole-page PNGs named ``<lang>-<page>-<width>.png``.
+writes whole-page PNGs named ``<lang>-<page>-<width>.png``. Every kind of PDF
+is rendered too, with poppler's pdftoppm as an organizer would look at it, in
+``pdf/<lang>-<print>-<page>.png`` (a pack: its first and last two pages).
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .support import (
@@ -44,6 +48,18 @@ SHOTS = [
     ("zh-Hant", Kind("document", "/{lang}/at-your-door/"), False),
 ]
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# Every kind of PDF, with the organizer's lines filled in.
+PRINT_LANGS = ["es", "ar", "zh-Hant", "ko"]
+BRANDING = "org=Centro+Legal+Comunitario&contact=L%C3%ADnea%3A+%2B1+555-0100"
+PRINTS = {
+    "guide-letter": "/{lang}/at-your-door/letter.pdf",
+    "bilingual-a4": "/{lang}/at-your-door/a4.pdf?with=en",
+    "family-plan-letter": "/{lang}/family-plan/letter.pdf",
+    "card": "/{lang}/rights-card/card.pdf",
+    "sheet-letter": "/{lang}/rights-card/sheet-letter.pdf",
+    "sheet-a4-gaps": "/{lang}/rights-card/sheet-a4.pdf?gaps=1",
+    "pack-letter": "/{lang}/pack-letter.pdf",
+}
 
 
 def take(outdir: Path) -> tuple[list[Path], list[str]]:
@@ -76,6 +92,41 @@ def take(outdir: Path) -> tuple[list[Path], list[str]]:
     return written, failed
 
 
+def render_prints(outdir: Path, dpi: int = 100) -> list[Path]:
+    """Render every kind of PDF in PRINT_LANGS to PNG with pdftoppm."""
+    from reader import create_app
+
+    app = create_app({"TESTING": True, "PUBLIC_BASE_URL": "https://rights.example.org"})
+    client = app.test_client()
+    folder = outdir / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in PRINT_LANGS:
+        for name, path in PRINTS.items():
+            url = path.format(lang=lang)
+            url += ("&" if "?" in url else "?") + BRANDING
+            pdf = client.get(url).get_data()
+            with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+                file.write(pdf)
+                file.flush()
+                info = subprocess.run(
+                    ["pdfinfo", file.name], capture_output=True, text=True, check=True
+                ).stdout
+                pages = int(info.split("Pages:")[1].split()[0])
+                wanted = range(1, pages + 1)
+                if name.startswith("pack"):
+                    wanted = sorted({1, 2, pages - 1, pages})
+                for n in wanted:
+                    stem = folder / f"{lang}-{name}-{n}"
+                    subprocess.run(
+                        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile",
+                         "-f", str(n), "-l", str(n), file.name, str(stem)],
+                        check=True,
+                    )  # fmt: skip
+                    written.append(stem.with_suffix(".png"))
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, check the tools, take the screenshots."""
     parser = argparse.ArgumentParser(
@@ -88,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print("screenshots need " + "; ".join(missing), file=sys.stderr)
         return 1
     written, failed = take(args.outdir)
+    written += render_prints(args.outdir)
     for target in written:
         print(target)
     for failure in failed:
