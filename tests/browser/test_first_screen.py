@@ -58,6 +58,26 @@ def test_each_say_this_box_shows_its_english_on_the_first_screen(tab, server_url
             assert say["bottom"] <= PHONE["height"], (slug, say)
 
 
+SIZES = """() => Object.fromEntries(
+  ['h1', '.phrase .say', '.phrase .meaning', 'main .body li'].map(sel =>
+    [sel, parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)]))"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_naskh_is_set_larger_and_the_english_to_say_is_not(tab, server_url, lang):
+    # Naskh draws about a fifth smaller than Latin at the same size.
+    sizes = {}
+    for each in ("es", lang):
+        page = tab(each, viewport=PHONE)
+        goto(page, f"{server_url}/{each}/at-your-door/")
+        sizes[each] = page.evaluate(SIZES)
+    for selector, latin in sizes["es"].items():
+        if selector == ".phrase .say":  # English in both
+            assert sizes[lang][selector] == latin
+        else:
+            assert sizes[lang][selector] >= 1.15 * latin, (selector, sizes)
+
+
 CONTRAST = """() => {
   const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => {
     v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
