@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Static exports: only these languages (tags); hide the offline ZIP link.
         EXPORT_LANGUAGES=None,
         OFFLINE=False,
+        # An offline ZIP for phones: no print views, no PDFs but the card's.
+        PHONE_PACK=False,
         # The translator web's database (accounts, suggestions, history).
         TRANSLATOR_DB=str(Path(app.instance_path) / "translators.sqlite3"),
         MAX_UPLOAD_BYTES=2 * 1024 * 1024,
@@ -44,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         contrib,
         export,
         i18n,
+        offline,
         pages,
         printing,
         security,
@@ -61,5 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     printing.init_app(app)
     export.init_app(app)
+    offline.init_app(app)
     contrib.init_app(app)
     return app

@@ -36,29 +36,36 @@ MARKER = ".rights-reader-export"
 EPOCH = (2020, 1, 1, 0, 0, 0)
 
 
-def pages(languages: list[str]) -> Iterator[tuple[str, dict]]:
-    """Yield (endpoint, values) for every page and PDF in ``languages`` (tags)."""
+def pages(languages: list[str], phone: bool = False) -> Iterator[tuple[str, dict]]:
+    """Yield (endpoint, values) for every page and PDF in ``languages`` (tags).
+
+    The phone pack (``phone``) has the pages, the card's PDF and its pictures:
+    no print views and none of the PDFs made for printing on paper.
+    """
     yield "reader.chooser", {}
     docs = get_content().all()
     for tag in languages:
         yield "reader.index", {"lang": tag}
         yield "reader.credits", {"lang": tag}
-        for paper in ("letter", "a4"):
-            yield "print.pack_pdf", {"lang": tag, "paper": paper}
+        if not phone:
+            for paper in ("letter", "a4"):
+                yield "print.pack_pdf", {"lang": tag, "paper": paper}
         for doc in docs:
             page = {"lang": tag, "slug": doc.slug}
             yield "reader.document", page
-            yield "print.guide", page
-            for paper in ("letter", "a4"):
-                yield "print.guide_pdf", {**page, "paper": paper}
+            if not phone:
+                yield "print.guide", page
+                for paper in ("letter", "a4"):
+                    yield "print.guide_pdf", {**page, "paper": paper}
             if doc.has_section("officer"):
                 yield "reader.officer", page
             if doc.kind == "card":
                 yield "print.card_pdf", page
                 for side in ("front", "back"):
                     yield "print.card_image", {**page, "side": side}
-                for paper in ("letter", "a4"):
-                    yield "print.sheet_pdf", {**page, "paper": paper}
+                if not phone:
+                    for paper in ("letter", "a4"):
+                        yield "print.sheet_pdf", {**page, "paper": paper}
 
 
 HTML_ENDPOINTS = {
@@ -99,13 +106,17 @@ def exporting_app(config: dict, languages: list[str] | None, pdfs: PdfCache) -> 
 
 
 def freeze(config: dict, out: Path, languages: list[str], pdfs: PdfCache) -> int:
-    """Write the reader for ``languages`` into ``out``; return the file count."""
+    """Write the reader for ``languages`` into ``out``; return the file count.
+
+    ``PHONE_PACK`` in ``config`` leaves out what is only for printing.
+    """
     from flask_frozen import Freezer, MissingURLGeneratorWarning
 
     app = exporting_app(config, languages, pdfs)
     app.config["FREEZER_DESTINATION"] = str(out)
     freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
-    freezer.register_generator(lambda: pages(languages))
+    phone = bool(config.get("PHONE_PACK"))
+    freezer.register_generator(lambda: pages(languages, phone))
     with app.app_context(), warnings.catch_warnings():
         # The offline ZIP and /healthz are left out of exports on purpose.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
@@ -144,10 +155,14 @@ def broken_links(out: Path) -> list[str]:
 
 
 def zip_folder(folder: Path) -> bytes:
-    """Return a deterministic ZIP of a folder (sorted, fixed timestamps)."""
+    """Return a deterministic ZIP of a folder (sorted, fixed timestamps), its
+    start page (the top ``index.html``) first, where a file manager lists it
+    at the top."""
     buf = io.BytesIO()
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    files.sort(key=lambda p: p != folder / "index.html")
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in files:
             name = path.relative_to(folder).as_posix()
             if name == MARKER:
                 continue
@@ -158,13 +173,15 @@ def zip_folder(folder: Path) -> bytes:
     return buf.getvalue()
 
 
-def offline_pack(config: dict, tag: str, pdfs: PdfCache) -> bytes:
-    """Return one language's offline ZIP: its pages and PDFs, and English's."""
+def offline_pack(config: dict, tag: str, pdfs: PdfCache, full: bool = False) -> bytes:
+    """Return one language's offline ZIP, with English: the phone pack (pages,
+    the card's PDF and pictures) or, if ``full``, every PDF for printing too."""
     languages = [tag] if tag == SOURCE else [SOURCE, tag]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "rights-reader"
         out.mkdir()
-        freeze({**config, "OFFLINE": True}, out, languages, pdfs)
+        pack = {**config, "OFFLINE": True, "PHONE_PACK": not full}
+        freeze(pack, out, languages, pdfs)
         if missing := broken_links(out):
             raise RuntimeError("offline pack has broken links: " + "; ".join(missing))
         return zip_folder(out)
@@ -192,9 +209,10 @@ def export_site(config: dict, out: Path) -> ExportReport:
         tags = [lang.tag for lang in i18n.reader_languages()]
     report = ExportReport(files=freeze(config, out, tags, pdfs))
     for tag in tags:
-        data = offline_pack(config, tag, pdfs)
-        (out / tag / "offline.zip").write_bytes(data)
-        report.zips[tag] = len(data)
+        for name, full in ZIPS.items():
+            data = offline_pack(config, tag, pdfs, full)
+            (out / tag / name).write_bytes(data)
+            report.zips[f"{tag}/{name}"] = len(data)
     report.broken = broken_links(out)
     return report
 
@@ -205,24 +223,40 @@ def app_settings(app: Flask) -> dict:
     return {key: app.config[key] for key in keys}
 
 
+# The phone pack, and the full pack with every PDF for printing.
+ZIPS = {"offline.zip": False, "offline-full.zip": True}
+
+
 @bp.route("/<lang>/offline.zip")
 def offline_zip(lang: str):
-    """Download a language's pages and PDFs as one ZIP, for offline reading."""
+    """Download a language's phone pack for offline reading, as one ZIP."""
+    return offline_download(lang, full=False)
+
+
+@bp.route("/<lang>/offline-full.zip")
+def offline_full_zip(lang: str):
+    """Download a language with every PDF for printing, as one ZIP."""
+    return offline_download(lang, full=True)
+
+
+def offline_download(lang: str, full: bool):
+    """Send one of a language's offline ZIPs, made once per version."""
     language_ = resolve(lang)
     store = i18n.get_catalogs()
     docs = get_content().all()
     domains = [i18n.INTERFACE, *(d.slug for d in docs)]
     versions = [store.version(loc, dom) for loc in store.locales() for dom in domains]
-    key = ("offline", language_.tag, tuple(versions + [d.version for d in docs]))
+    key = ("offline", full, language_.tag, tuple(versions + [d.version for d in docs]))
     cache = current_app.extensions["reader.pdfs"]
     data = cache.get(
-        key, lambda: offline_pack(app_settings(current_app), language_.tag, cache)
+        key,
+        lambda: offline_pack(app_settings(current_app), language_.tag, cache, full),
     )
-    response = pdf_response(data, f"rights-reader-{language_.tag}")
+    name = f"rights-reader-{language_.tag}" + ("-full" if full else "")
+    response = pdf_response(data, name)
     response.mimetype = "application/zip"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="rights-reader-{language_.tag}.zip"'
-    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+
     return response
 
 
@@ -233,8 +267,8 @@ def export_command(directory: Path) -> None:
     """Write the whole reader as static files into DIRECTORY."""
     report = export_site(app_settings(current_app), directory)
     click.echo(f"wrote {report.files} files to {directory}")
-    for tag, size in report.zips.items():
-        click.echo(f"  {tag}/offline.zip {size // 1024} KB")
+    for name, size in report.zips.items():
+        click.echo(f"  {name} {size // 1024} KB")
     if report.broken:
         for link in report.broken:
             click.echo(f"broken link: {link}", err=True)

@@ -27,9 +27,6 @@ NATIVE_NAMES = {
 
 ENGLISH_NAMES = {"tl": "Tagalog"}
 
-# Requests that mean a language we serve under another tag.
-ALIASES = {"fil": "tl"}
-
 
 @dataclass(frozen=True)
 class Language:
@@ -123,7 +120,9 @@ def _maximize(tag: str) -> tuple[str, str, str] | None:
         loc = Locale.parse(tag)
     except (UnknownLocaleError, ValueError, TypeError):
         return None
-    code = ALIASES.get(loc.language, loc.language)
+    # CLDR's aliases: "tl" is "fil", "iw" is "he"; compare the modern codes.
+    alias = get_global("language_aliases").get(loc.language)
+    code = alias.split("_")[0] if alias else loc.language
     likely = get_global("likely_subtags")
     full = likely.get(f"{code}_{loc.territory}") or likely.get(code) or code
     parts = full.split("_")
@@ -140,6 +139,8 @@ def match(requested: str, languages: Sequence[Language]) -> Language | None:
     >>> langs = [language(x) for x in ("zh_Hans", "zh_Hant", "pt_BR")]
     >>> match("zh-TW", langs).tag, match("zh", langs).tag, match("pt-PT", langs).tag
     ('zh-Hant', 'zh-Hans', 'pt-BR')
+    >>> match("fil", [language("tl")]).tag
+    'tl'
     """
     want = _maximize(requested)
     if want is None:

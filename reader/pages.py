@@ -12,20 +12,29 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, request
 
 from .catalogs import file_version
+from .compress import ENCODINGS, STORED, choose, encode
 
 
 @dataclass(frozen=True)
 class Page:
-    """A rendered page body with its validators."""
+    """A rendered page body with its validators and its compressed forms."""
 
     body: bytes
     etag: str
     last_modified: int
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, html: str, last_modified: int = 0, quality: int = STORED) -> Page:
+        """Encode a rendered page, once, in every way it may be sent."""
+        body = html.encode("utf-8")
+        etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        return cls(body, etag, last_modified, encode(body, quality))
 
 
 class PageCache:
@@ -45,10 +54,7 @@ class PageCache:
                 self._pages.move_to_end(key)
                 self.hits += 1
                 return page
-        body = build().encode("utf-8")
-        page = Page(
-            body, hashlib.blake2b(body, digest_size=12).hexdigest(), last_modified
-        )
+        page = Page.make(build(), last_modified)
         with self._lock:
             self.misses += 1
             self._pages[key] = page
@@ -63,12 +69,20 @@ class PageCache:
 
 
 def respond(page: Page, status: int = 200) -> Response:
-    """Turn a page into a response that answers conditional requests."""
+    """Turn a page into a response that answers conditional requests, in the
+    best encoding the client accepts."""
+    coding = choose(request.headers.get("Accept-Encoding"), page.encoded)
     response = current_app.response_class(
-        page.body, status=status, mimetype="text/html"
+        page.encoded[coding] if coding else page.body,
+        status=status,
+        mimetype="text/html",
     )
+    response.vary.add("Accept-Encoding")
+    if coding:
+        response.content_encoding = coding
     if status == 200:
-        response.set_etag(page.etag)
+        # Each encoding is its own representation, with its own strong ETag.
+        response.set_etag(f"{page.etag}-{coding}" if coding else page.etag)
         if page.last_modified:
             response.last_modified = page.last_modified // 1_000_000_000
         # Pages are small and change when a translation lands: let browsers
@@ -146,7 +160,7 @@ class FrontCache:
         self.wsgi_app = wsgi_app
         self.seconds = seconds
         self.size = size
-        self.entries: dict[tuple[str, str], FrontEntry] = {}
+        self.entries: dict[tuple[str, str, str | None], FrontEntry] = {}
         self.hits = 0
 
     def __call__(self, environ, start_response):
@@ -156,8 +170,13 @@ class FrontCache:
             and "HTTP_IF_NONE_MATCH" not in environ
             and "HTTP_IF_MODIFIED_SINCE" not in environ
         )
-        # Links in a page start with the script root (a proxy's prefix).
-        path = (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""))
+        # Links in a page start with the script root (a proxy's prefix), and
+        # each encoding is sent as it was made for the first client to ask.
+        path = (
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            choose(environ.get("HTTP_ACCEPT_ENCODING"), ENCODINGS),
+        )
         if cacheable:
             entry = self.entries.get(path)
             if entry is not None and entry.fresh(self.seconds):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, url_for
+from markupsafe import Markup
+from werkzeug.security import safe_join
+
+from .compress import TEXT_TYPES, choose, static_variants
 
 YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
@@ -36,22 +42,85 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+# Stylesheets set inline in pages, so the first response is all a reader's
+# phone needs to draw the page: no second round trip before text appears.
+INLINE = ("style.css", "print.css", "card.css")
+COMMENT = re.compile(r"/\*.*?\*/\n?", re.S)
+
+
+@lru_cache(maxsize=16)
+def _inline_text(path: str, mtime_ns: int) -> str:
+    # Our stylesheets hold no "/*" inside strings: comments can simply go.
+    return COMMENT.sub("", Path(path).read_text(encoding="utf-8")).strip()
+
+
+def inline_text(filename: str) -> str:
+    """Return a stylesheet as set inline: its rules, without comments."""
+    if filename not in INLINE:
+        raise ValueError(f"{filename} is not one of the inline stylesheets {INLINE}")
+    path = Path(current_app.static_folder) / filename
+    return _inline_text(str(path), path.stat().st_mtime_ns)
+
+
+def inline_css(filename: str) -> Markup:
+    """Return a ``<style>`` element with a stylesheet, allowed by its hash."""
+    return Markup("<style>{}</style>").format(Markup(inline_text(filename)))
+
+
+def style_hashes() -> list[str]:
+    """Return the CSP sources of the inline stylesheets as they are now."""
+    return [
+        "'sha256-{}'".format(
+            base64.b64encode(
+                hashlib.sha256(inline_text(name).encode("utf-8")).digest()
+            ).decode("ascii")
+        )
+        for name in INLINE
+    ]
+
+
 def cache_static(response: Response) -> Response:
-    """Let browsers and CDNs keep versioned static files for a year."""
-    if (
-        request.endpoint == "static"
-        and request.args.get("v")
-        and response.status_code == 200
-    ):
+    """Let browsers and CDNs keep versioned static files for a year, and send
+    text files compressed."""
+    if request.endpoint != "static":
+        return response
+    if request.args.get("v") and response.status_code == 200:
         # One directive set, replacing Flask's "no-cache" (which would make
         # every reader revalidate the stylesheet despite "immutable").
         response.headers["Cache-Control"] = IMMUTABLE
+    if response.mimetype in TEXT_TYPES:
+        response.vary.add("Accept-Encoding")
+        if response.status_code == 200:
+            compress_file(response)
     return response
+
+
+def compress_file(response: Response) -> None:
+    """Send a static file's compressed form, made once per version."""
+    path = safe_join(current_app.static_folder, request.view_args["filename"])
+    if path is None:
+        return
+    variants = static_variants(path, Path(path).stat().st_mtime_ns)
+    coding = choose(request.headers.get("Accept-Encoding"), variants)
+    if coding:
+        # The file Flask opened to send is not read: close it first.
+        if hasattr(response.response, "close"):
+            response.response.close()
+        response.direct_passthrough = False
+        response.set_data(variants[coding])
+        response.content_encoding = coding
+        if response.get_etag()[0]:
+            response.set_etag(f"{response.get_etag()[0]}-{coding}")
 
 
 def init_app(app: Flask) -> None:
     """Offer ``static_url`` to templates and set long-lived caching."""
     app.add_template_global(static_url)
-    # Every page links the stylesheet by its hash: pages depend on this file.
-    app.extensions["reader.stylesheet"] = str(Path(app.static_folder) / "style.css")
+    app.add_template_global(inline_css)
+    # Every page holds the stylesheet and links the script and icon by their
+    # hashes: pages depend on these files.
+    app.extensions["reader.page_static"] = [
+        str(Path(app.static_folder) / name)
+        for name in ("style.css", "offline.js", "icon.svg")
+    ]
     app.after_request(cache_static)

@@ -16,17 +16,24 @@ from flask import (
     request,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import i18n, legal
 from .catalogs import file_version
 from .content import Document, get_content
-from .languages import SOURCE, Language, find, language, negotiate
+from .languages import SOURCE, Language, find, language, match, negotiate
 from .pages import cached_page
 from .render import Labels, document_msgids, render_document, render_section
 from .reviews import REVIEWED, UNREVIEWED, ReviewState, state
 from .static import link_for
 
 bp = Blueprint("reader", __name__)
+
+# What the site is, in one line: on the chooser (also in English) and the index.
+ABOUT = _l(
+    "Plain guides to your rights in the United States, whatever your "
+    "immigration status. General information, not legal advice."
+)
 
 
 def use_language(lang: Language) -> None:
@@ -38,15 +45,19 @@ def use_language(lang: Language) -> None:
 def resolve(tag: str) -> Language:
     """Return the published language for a URL tag; redirect or 404 otherwise.
 
-    Other spellings of a tag (``ES``, ``pt_br``) redirect permanently to the
-    canonical one, keeping the rest of the path.
+    Other spellings of a tag (``ES``, ``pt_br``) and near misses (``zh-TW``,
+    ``pt``, ``es-MX``, ``fil``) redirect permanently to the canonical tag of
+    the best published match, keeping the rest of the path.
     """
-    lang = find(tag, i18n.reader_languages())
+    published = i18n.reader_languages()
+    lang = find(tag, published)
     g.preview = False
     if lang is None and request.args.get("preview"):
         # A language below the publishing threshold: translators may look at it.
         lang = find(tag, i18n.all_languages())
         g.preview = lang is not None
+    if lang is None:
+        lang = match(tag, published)
     if lang is None:
         abort(404)
     if lang.tag != tag:
@@ -73,23 +84,28 @@ def labels(refs: bool = True) -> Labels:
 
 
 def page_files(lang: Language, doc: Document | None = None) -> list[str]:
-    """Return the files a page in ``lang`` is made from: the stylesheet (its
-    URL carries a hash), the interface catalog and, for a document, its file,
-    catalog and reviews.
+    """Return the files a page in ``lang`` is made from: the stylesheet it
+    holds, the script and icon (their URLs carry a hash), the interface
+    catalog and, for a document, its own files (``doc_files``).
     """
-    store = i18n.get_catalogs()
     files = [
-        current_app.extensions["reader.stylesheet"],
-        store.file(lang.locale, "messages"),
+        *current_app.extensions["reader.page_static"],
+        i18n.get_catalogs().file(lang.locale, "messages"),
     ]
     if doc is not None:
-        files += [
-            get_content().file(doc.slug),
-            store.file(lang.locale, doc.slug),
-            i18n.get_reviews().file(lang.locale),
-            str(get_content().directory / legal.FILENAME),
-        ]
+        files += doc_files(lang, doc)
     return files
+
+
+def doc_files(lang: Language, doc: Document) -> list[str]:
+    """Return a document's file, its catalog in ``lang``, the reviews and the
+    legal review records."""
+    return [
+        get_content().file(doc.slug),
+        i18n.get_catalogs().file(lang.locale, doc.slug),
+        i18n.get_reviews().file(lang.locale),
+        str(get_content().directory / legal.FILENAME),
+    ]
 
 
 def doc_versions(lang: Language, doc: Document | None = None) -> list:
@@ -152,9 +168,13 @@ def chooser():
     ordered = negotiate(request.accept_languages.values(), i18n.reader_languages())
     use_language(ordered[0])
     tags = tuple(lang.tag for lang in ordered)
+    with flask_babel.force_locale(SOURCE):
+        about_en = str(ABOUT)
     response = cached_page(
         ("chooser", tags),
-        lambda: render_template("chooser.html", ordered=ordered),
+        lambda: render_template(
+            "chooser.html", ordered=ordered, about=ABOUT, about_en=about_en
+        ),
         page_files(ordered[0]),
         front=False,  # it differs by Accept-Language
     )
@@ -208,13 +228,14 @@ def index(lang: str):
             guides=guides,
             statements=[i for i in items if i[0].kind == "statement"],
             overview=overview(items, language_),
+            about=ABOUT,
             alternates=alternates("reader.index"),
         )
 
     # The folder too: adding a document changes the list.
     files = [*page_files(language_), str(get_content().directory)]
     for doc in docs:
-        files += page_files(language_, doc)[2:]
+        files += doc_files(language_, doc)
     return cached_page(("index", language_.tag, g.preview), build, files)
 
 
@@ -293,8 +314,21 @@ def healthz():
 
 @bp.app_errorhandler(404)
 def not_found(error):
-    """Say the page does not exist, in the reader's language if we know it."""
+    """Say the page does not exist, in the reader's language if we know it,
+    and link to that language's guides and card."""
     if g.get("language") is None:
         ordered = negotiate(request.accept_languages.values(), i18n.reader_languages())
         use_language(ordered[0] if ordered else language(SOURCE))
-    return render_template("404.html"), 404
+    g.preview = g.get("preview", False)
+    lang = g.language
+    card = next((d for d in get_content().all() if d.kind == "card"), None)
+
+    def build() -> str:
+        title = None
+        if card is not None:
+            page, _review = rendered(latest(card), lang)
+            title = (page.title, page.title_lang)
+        return render_template("404.html", card=card, card_title=title)
+
+    files = page_files(lang, card)
+    return cached_page(("404", lang.tag, g.preview), build, files, status=404)

@@ -678,6 +678,7 @@ URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "src
 TEXT_ATTRS = {"title", "aria-label", "alt", "placeholder", "value", "content", "label"}
 SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
 OWN_IMAGE = re.compile(r"[\w./-]*card-(front|back)\.png(\?[^\s\"<>:]*)?$")
+OWN_SCRIPT = re.compile(r"/static/offline\.js\?v=\w+$")
 
 
 def scheme(url: str) -> str:
@@ -699,8 +700,12 @@ class Hostile(HTMLParser):
         self.close()
 
     def handle_starttag(self, tag, attrs):
-        # The one image we serve: the card's own picture, from our own path.
-        ours = tag == "img" and OWN_IMAGE.match(dict(attrs).get("src") or "")
+        # The one image we serve (the card's own picture) and the one script
+        # (save for offline), each from our own path.
+        src = dict(attrs).get("src") or ""
+        ours = (tag == "img" and OWN_IMAGE.match(src)) or (
+            tag == "script" and OWN_SCRIPT.match(src)
+        )
         if tag in FORBIDDEN_TAGS and not ours:
             self.problems.append(f"<{tag}> element")
         if tag in ("style", "script"):

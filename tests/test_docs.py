@@ -10,7 +10,7 @@ from reader import ROOT
 DOCS = (ROOT / "README.md").read_text("utf-8") + (
     ROOT / "docs" / "translating.md"
 ).read_text("utf-8")
-INTERNAL = {"TESTING", "EXPORT_LANGUAGES", "OFFLINE"}
+INTERNAL = {"TESTING", "EXPORT_LANGUAGES", "OFFLINE", "PHONE_PACK"}
 
 
 def commands(app):

@@ -6,6 +6,7 @@ import hashlib
 import io
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from helpers import Elements
@@ -59,9 +60,10 @@ def test_export_writes_every_page_and_pdf(exported):
         "es/credits/index.html",
         "en/door/index.html",
         "es/offline.zip",
+        "es/offline-full.zip",
     ]:
         assert (out / path).is_file(), path
-    assert any((out / "static").glob("style.css"))
+    assert any((out / "static").glob("print.css"))  # what the PDFs are made with
     assert not report.broken
 
 
@@ -69,7 +71,7 @@ def test_export_links_are_relative_and_resolve(exported):
     out, _, _ = exported
     page = Elements((out / "es" / "door" / "index.html").read_text("utf-8"))
     hrefs = [a.get("href") for t, a in page.tags if t in ("a", "link")]
-    assert "../../static/style.css" in hrefs
+    assert not page.find("link", rel="stylesheet")  # the stylesheet is inline
     assert "../../ar/door/index.html" in hrefs  # the switcher, same document
     assert "print/index.html" in hrefs
     assert not any(h.startswith("/") for h in hrefs if h)
@@ -102,15 +104,26 @@ def test_export_refuses_a_folder_with_other_files(tmp_path):
     assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep me"
 
 
+def zip_names(path: Path) -> list[str]:
+    return zipfile.ZipFile(io.BytesIO(path.read_bytes())).namelist()
+
+
 def test_offline_zip_holds_one_language_with_english(exported):
     out, _, _ = exported
-    names = zipfile.ZipFile(
-        io.BytesIO((out / "es" / "offline.zip").read_bytes())
-    ).namelist()
-    assert "es/door/index.html" in names and "es/door/letter.pdf" in names
+    names = zip_names(out / "es" / "offline.zip")
+    # The start page comes first, where a phone's file manager shows it.
+    assert names[0] == "index.html"
+    assert "es/door/index.html" in names and "es/card/officer/index.html" in names
+    assert "es/card/card.pdf" in names
     assert "es/card/card-front.png" in names and "es/card/card-back.png" in names
-    assert "en/door/index.html" in names and "index.html" in names
+    assert "en/door/index.html" in names
     assert not any(n.startswith("ar/") for n in names)
+    # The phone pack leaves out what is only for printing on paper.
+    assert not [n for n in names if n.endswith("/print/index.html")]
+    assert [n for n in names if n.endswith(".pdf")] == [
+        "en/card/card.pdf",
+        "es/card/card.pdf",
+    ]
     chooser = (
         zipfile.ZipFile(io.BytesIO((out / "es" / "offline.zip").read_bytes()))
         .read("index.html")
@@ -119,11 +132,26 @@ def test_offline_zip_holds_one_language_with_english(exported):
     assert "ar/index.html" not in chooser  # no links out of the pack
 
 
+def test_the_full_offline_zip_has_every_pdf(exported):
+    out, _, _ = exported
+    names = zip_names(out / "es" / "offline-full.zip")
+    assert names[0] == "index.html"
+    for name in ("es/door/letter.pdf", "es/door/a4.pdf", "es/pack-a4.pdf"):
+        assert name in names
+    assert "es/card/sheet-letter.pdf" in names and "es/door/print/index.html" in names
+    phone = out / "es" / "offline.zip"
+    assert phone.stat().st_size * 3 < (out / "es" / "offline-full.zip").stat().st_size
+
+
 def test_offline_zip_is_downloadable_from_the_site(client):
     response = client.get("/es/offline.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "es/door/index.html" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
-    assert client.get("/es/").get_data(as_text=True).count("/es/offline.zip") == 1
+    index = client.get("/es/").get_data(as_text=True)
+    assert index.count("/es/offline.zip") == 1
+    assert index.count("/es/offline-full.zip") == 1
+    full = client.get("/es/offline-full.zip")
+    assert "es/door/letter.pdf" in zipfile.ZipFile(io.BytesIO(full.data)).namelist()
 
 
 def test_healthz_answers_two_bytes(client):

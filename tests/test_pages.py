@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+import brotli
 import pytest
 from conftest import site_app
 from helpers import parse
@@ -103,7 +104,8 @@ def test_etag_changes_when_translation_changes(client, site):
 
 
 def test_static_files_are_versioned_and_long_lived(client):
-    css = parse(client.get("/en/")).find("link", rel="stylesheet")[0]["href"]
+    page = parse(client.get("/translate/login"))
+    css = page.find("link", rel="stylesheet")[0]["href"]
     assert "?v=" in css
     with client.get(css) as response:
         assert response.status_code == 200
@@ -162,3 +164,15 @@ def test_new_document_shows_on_the_list_despite_the_front_cache(front_app, site)
         encoding="utf-8",
     )
     assert "Brand new" in parse(client.get("/en/")).plain
+
+
+def test_pages_are_compressed_once_and_secrets_never(client):
+    first = client.get("/es/door/", headers={"Accept-Encoding": "br"})
+    again = client.get("/es/door/", headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br"
+    assert first.get_data() == again.get_data()  # the bytes made once
+    assert "En la puerta" in brotli.decompress(first.get_data()).decode()
+    # The translator web carries a CSRF token: never compressed (BREACH).
+    login = client.get("/translate/login", headers={"Accept-Encoding": "br, gzip"})
+    assert "Content-Encoding" not in login.headers
+    assert b"csrf" in login.get_data().lower()

@@ -4,6 +4,7 @@ promise not to keep, and forged headers change nothing the reader generates."""
 from __future__ import annotations
 
 import doctest
+import gzip
 import http.client
 import http.server
 import os
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
+import brotli
 import pytest
 
 from reader import ROOT, logs
@@ -358,3 +360,33 @@ def test_nginx_forwards_only_what_the_reader_uses(start, tmp_path):
         "If-None-Match": '"abc"',
         "Cookie": "session=x",
     }
+
+
+def test_gunicorn_sends_pages_and_static_files_compressed_once(start, tmp_path):
+    """The real headers, as gunicorn sends them: encoding, Vary, one Cache-Control."""
+    _server, port = gunicorn(start, tmp_path)
+    status, headers, body = get(port, "/es/door/", {"Accept-Encoding": "gzip, br"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert headers.get_all("Cache-Control") == ["public, no-cache"]
+    html = brotli.decompress(body).decode()
+    assert "En la puerta" in html and "<style>" in html
+    # The same bytes for the next reader: encoded once, with a stable ETag.
+    again = get(port, "/es/door/", {"Accept-Encoding": "gzip, br"})
+    assert again[2] == body and again[1]["ETag"] == headers["ETag"]
+    status, plain, text = get(
+        port, "/es/door/", {"Accept-Encoding": "gzip;q=1, br;q=0"}
+    )
+    assert plain["Content-Encoding"] == "gzip"
+    assert gzip.decompress(text).decode() == html
+    assert plain["ETag"] != headers["ETag"]
+    status, identity, raw_body = get(port, "/es/door/")
+    assert "Content-Encoding" not in identity and raw_body.decode() == html
+    # A static file: compressed, kept a year, one Cache-Control.
+    login = get(port, "/translate/login")[2].decode()
+    css = re.search(r'href="(/static/contrib\.css\?v=\w+)"', login).group(1)
+    status, headers, body = get(port, css, {"Accept-Encoding": "br"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert b".progress" in brotli.decompress(body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import parse
 
@@ -89,7 +91,7 @@ def test_untranslated_document_is_readable_in_english(client):
 def test_officer_side_stays_english_without_fallback_note(client):
     html = client.get("/es/card/").get_data(as_text=True)
     assert '<section class="section-officer" lang="en" dir="ltr">' in html
-    officer = html.split("section-officer")[1]
+    officer = html.split('<section class="section-officer"')[1]
     assert "I will remain silent." in officer
     assert "untranslated" not in officer.split("</section>")[0]
     assert "Mantenga la calma." in html
@@ -143,3 +145,60 @@ def test_document_shows_review_state_and_sources(client):
         page.plain
     )
     assert "general information, not legal advice" in page.plain
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/zh-TW/", "/zh-Hant/"),
+        ("/zh-CN/at-your-door/", "/zh-Hans/at-your-door/"),
+        ("/pt/rights-card/officer/", "/pt-BR/rights-card/officer/"),
+        ("/pt-PT/", "/pt-BR/"),
+        ("/es-MX/in-a-car/?x=1", "/es/in-a-car/?x=1"),
+        ("/fil/", "/tl/"),
+    ],
+)
+def test_near_miss_tags_redirect_to_the_best_published_language(
+    real_client, path, target
+):
+    response = real_client.get(path)
+    assert response.status_code == 301
+    assert response.headers["Location"] == target
+    assert real_client.get(target).status_code == 200
+
+
+def main_links(response) -> dict[str, str]:
+    """Return the links in a page's main part: href to plain text."""
+    html = response.get_data(as_text=True)
+    main = html[html.index("<main") : html.index("</main>")]
+    links = re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', main, re.S)
+    return {href: re.sub(r"<[^>]+>", "", text).strip() for href, text in links}
+
+
+def test_a_tag_with_no_published_match_gets_the_helpful_404(real_client):
+    # "iw" is Hebrew, which the reader does not offer.
+    response = real_client.get("/iw/", headers={"Accept-Language": "fr, en;q=0.5"})
+    assert response.status_code == 404
+    assert parse(response).find("html", lang="fr")
+    assert list(main_links(response)) == ["/fr/rights-card/", "/fr/"]
+
+
+def test_404_links_to_the_languages_card_and_guides(client):
+    response = client.get("/ar/nope/", headers={"Accept-Language": "es"})
+    links = main_links(response)
+    assert list(links) == ["/ar/card/", "/ar/"]
+    assert links["/ar/"] == "All guides in العربية"  # the test catalog is English
+    # The header offers the chooser once; the page does not repeat it.
+    assert parse(response).plain.count("Choose a language") == 1
+
+
+def test_chooser_says_what_the_site_is_in_the_match_and_in_english(real_client):
+    html = real_client.get("/", headers={"Accept-Language": "es"}).get_data(True)
+    about = re.findall(r'<p class="about"( lang="en")?[^>]*>([^<]*)', html)
+    assert [(lang, text[:14]) for lang, text in about] == [
+        ("", "Guías sencilla"),
+        (' lang="en"', "Plain guides t"),
+    ]
+    html = real_client.get("/", headers={"Accept-Language": "iw"}).get_data(True)
+    about = re.findall(r'<p class="about"[^>]*>([^<]*)', html)
+    assert [text[:14] for text in about] == ["Plain guides t"]

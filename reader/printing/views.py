@@ -22,8 +22,10 @@ from werkzeug.exceptions import BadHost
 
 from .. import i18n
 from ..catalogs import file_version
+from ..compress import ONE_OFF
 from ..content import Document, get_content
 from ..languages import SOURCE, Language, find, language
+from ..pages import Page, cached_page, respond
 from ..render import isolate_numbers, render_blocks, render_section
 from ..views import (
     alternates,
@@ -31,6 +33,7 @@ from ..views import (
     labels,
     latest,
     legal_state,
+    page_files,
     rendered,
     resolve,
     use_language,
@@ -222,23 +225,38 @@ def guide(lang: str, slug: str):
     language_ = resolve(lang)
     doc = get_document(slug)
     branding = branding_or_400()
-    context = guide_context(language_, doc, paper_arg(), branding)
-    card = doc.kind == "card"
-    if card:
-        # The guide's context already holds the card's state and QR code.
-        context.update(card_sides(language_, doc))
-    english = []
-    if context["other"] is None:
-        english = english_blocks(language_, [doc], "holder" if card else None)
-    return render_template(
-        "print/view.html",
-        languages=i18n.reader_languages(),
-        alternates=alternates("print.guide", slug=slug),
-        english_gaps=english,
-        limits=LIMITS,
-        gaps=gaps_arg(),
-        **context,
-    )
+    other = second_language(language_)
+
+    def build() -> str:
+        now = latest(doc)
+        context = guide_context(language_, now, paper_arg(), branding)
+        card = now.kind == "card"
+        if card:
+            # The guide's context already holds the card's state and QR code.
+            context.update(card_sides(language_, now))
+        english = []
+        if other is None:
+            english = english_blocks(language_, [now], "holder" if card else None)
+        return render_template(
+            "print/view.html",
+            languages=i18n.reader_languages(),
+            alternates=alternates("print.guide", slug=slug),
+            english_gaps=english,
+            limits=LIMITS,
+            gaps=gaps_arg(),
+            **context,
+        )
+
+    if branding:
+        # The organizer's lines are printed, never stored: built for this
+        # request alone, and compressed quickly.
+        return respond(Page.make(build(), quality=ONE_OFF))
+    files = page_files(language_, doc)
+    files += [f"{current_app.static_folder}/{name}" for name in PRINT_CSS]
+    if other is not None and other.tag != SOURCE:
+        files.append(i18n.get_catalogs().file(other.locale, doc.slug))
+    key = ("print", language_.tag, slug, paper_arg(), other, gaps_arg(), g.preview)
+    return cached_page(key, build, files)
 
 
 @bp.route("/<lang>/<slug>/<any(letter, a4):paper>.pdf")

@@ -3,8 +3,9 @@
     python -m tests.browser.screenshots [OUTDIR]     (default: screenshots/)
 
 Serves the repository's content on a loopback port, opens each page in
-Debian's Chromium at phone (360 x 640) and desktop (1280 x 800) widths and
-writes whole-page PNGs named ``<lang>-<page>-<width>.png``. Every kind of PDF
+Debian's Chromium at phone (360 x 640) and desktop (1280 x 800) widths, and
+on the phone in dark mode and with 200% text, and writes whole-page PNGs
+named ``<lang>-<page>-<mode>.png``. Every kind of PDF
 is rendered too, with poppler's pdftoppm as an organizer would look at it, in
 ``pdf/<lang>-<print>-<page>.png`` (a pack: its first and last two pages).
 """
@@ -21,6 +22,7 @@ from .support import (
     DESKTOP,
     PHONE,
     goto,
+    large_text,
     launch,
     missing_tools,
     new_page,
@@ -44,10 +46,20 @@ SHOTS = [
     ("ar", Kind("documents", "/{lang}/"), False),
     ("ar", Kind("document", "/{lang}/at-your-door/"), False),
     ("ar", Kind("switcher", "/{lang}/at-your-door/"), True),
+    ("ar", Kind("rights-card", "/{lang}/rights-card/"), False),
+    ("ar", Kind("officer-view", "/{lang}/rights-card/officer/"), False),
+    ("fa", Kind("not-found", "/{lang}/no-such-page/", 404), False),
     ("zh-Hant", Kind("documents", "/{lang}/"), False),
     ("zh-Hant", Kind("document", "/{lang}/at-your-door/"), False),
 ]
-SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# How each page is looked at: phone and desktop widths, the phone's dark
+# mode, and a phone with its text set to 200%.
+MODES = {
+    "phone": {"viewport": PHONE},
+    "desktop": {"viewport": DESKTOP},
+    "phone-dark": {"viewport": PHONE, "color_scheme": "dark"},
+    "phone-text-200": {"viewport": PHONE, "text": 2.0},
+}
 # Every kind of PDF, with the organizer's lines filled in.
 PRINT_LANGS = ["es", "ar", "zh-Hant", "ko"]
 BRANDING = "org=Centro+Legal+Comunitario&contact=L%C3%ADnea%3A+%2B1+555-0100"
@@ -74,10 +86,14 @@ def take(outdir: Path) -> tuple[list[Path], list[str]]:
         try:
             for lang, kind, switcher in SHOTS:
                 path = kind.path.format(lang=lang)
-                for size, viewport in SIZES.items():
-                    target = outdir / f"{lang}-{kind}-{size}.png"
-                    page = new_page(browser, lang, viewport=viewport)
+                for mode, options in MODES.items():
+                    target = outdir / f"{lang}-{kind}-{mode}.png"
+                    options = dict(options)
+                    text = options.pop("text", None)
+                    page = new_page(browser, lang, **options)
                     try:
+                        if text:
+                            large_text(page, text)
                         goto(page, base + path, kind.status)
                         if switcher:
                             page.locator(".switcher summary").click()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +106,26 @@ def reader_app() -> Flask:
     return create_app({"TESTING": True, "PUBLISH_THRESHOLD": 0})
 
 
+def private_app(folder: Path, **config) -> Flask:
+    """Return the reader over a private copy, in ``folder``, of the
+    repository's content and catalogs: a test may change them."""
+    shutil.copytree(ROOT / "content", folder / "content")
+    shutil.copytree(
+        ROOT / "translations",
+        folder / "translations",
+        ignore=shutil.ignore_patterns("*.mo", ".*.lock"),
+    )
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(folder / "content"),
+            "TRANSLATIONS_DIR": str(folder / "translations"),
+            "PUBLISH_CHECK_SECONDS": 0,
+            **config,
+        }
+    )
+
+
 def every_page(app: Flask) -> list[str]:
     """Return the path of every page in every language the reader has."""
     with app.test_request_context():
@@ -150,6 +171,14 @@ def new_page(browser: Browser, lang: str, **options) -> BrowserPage:
     context = browser.new_context(locale=lang, **options)
     context.set_default_timeout(TIMEOUT_MS)
     return context.new_page()
+
+
+def large_text(page: BrowserPage, scale: float = 2.0) -> None:
+    """Set the browser's text size to ``scale`` times its default, as a reader
+    with large text set on the phone has it."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": round(16 * scale)}})
 
 
 def goto(page: BrowserPage, url: str, status: int = 200) -> None:

@@ -1,10 +1,11 @@
-"""axe-core finds no WCAG 2.1 A or AA violation on any kind of page, either way."""
+"""axe-core finds no WCAG 2.1 A or AA violation on any kind of page, either
+direction, in the light and the dark colour scheme."""
 
 from __future__ import annotations
 
 import pytest
 
-from .support import AXE, LANGUAGES, PAGES, Page
+from .support import AXE, BY_NAME, LANGUAGES, PAGES, Page
 
 pytestmark = pytest.mark.browser
 
@@ -13,6 +14,8 @@ CONTRAST = "color-contrast"
 # Pages with no site header or switcher, which the phone tests expect of
 # every page in PAGES: judged here only.
 HEADERLESS = [Page("officer view", "/{lang}/rights-card/officer/")]
+# The card has a page of its own kind (holder and officer sides).
+CARD = [Page("card", "/{lang}/rights-card/")]
 
 # axe-core 4.14 takes joined Arabic letters for an icon font's ligatures
 # (commons.text.isIconLigature) and, once it has seen three, skips every text
@@ -49,11 +52,12 @@ def run_axe(page, options: dict) -> dict:
     return page.evaluate(RUN_AXE, options)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("kind", PAGES + HEADERLESS, ids=str)
-def test_no_axe_violations(visit, kind, lang):
+@pytest.mark.parametrize("kind", PAGES + HEADERLESS + CARD, ids=str)
+def test_no_axe_violations(visit, kind, lang, scheme):
     # axe is injected as an inline script, which our CSP rightly forbids.
-    page = visit(kind, lang, bypass_csp=True)
+    page = visit(kind, lang, bypass_csp=True, color_scheme=scheme)
     # Open the language switcher so its links are checked too.
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     page.add_script_tag(path=str(AXE))
@@ -67,3 +71,26 @@ def test_no_axe_violations(visit, kind, lang):
 
     violations = result["violations"] + contrast["violations"]
     assert violations == [], describe(violations)
+
+
+@pytest.mark.parametrize(
+    ("kind", "dark"),
+    [
+        (BY_NAME["document"], True),
+        (BY_NAME["print view"], False),
+        (HEADERLESS[0], False),
+    ],
+    ids=str,
+)
+def test_dark_mode_follows_the_phone_but_paper_and_the_officer_stay_light(
+    visit, kind, dark
+):
+    page = visit(kind, "es", color_scheme="dark")
+    colours = page.evaluate("""() => [
+      getComputedStyle(document.documentElement).backgroundColor,
+      getComputedStyle(document.querySelector('h1, h2')).color]""")
+    if dark:
+        assert colours == ["rgb(18, 18, 18)", "rgb(236, 236, 236)"]
+    else:
+        assert colours[0] == "rgb(255, 255, 255)"
+        assert colours[1] in ("rgb(26, 26, 26)", "rgb(0, 0, 0)")

@@ -46,7 +46,15 @@ def test_choose_language_read_a_document_and_switch_language(nojs, server_url):
 def test_footer_and_not_found_lead_back_without_javascript(nojs, server_url):
     page = nojs
     goto(page, server_url + "/es/no-such-page/", 404)
-    page.locator('main a[href="/"]').click()
+    # The page not found leads to the card and the guides, in its language.
+    page.locator('main a[href="/es/rights-card/"]').click()
+    page.wait_for_url(server_url + "/es/rights-card/")
+    assert page.locator(".section-say-this").is_visible()
+    goto(page, server_url + "/es/no-such-page/", 404)
+    page.locator('main a[href="/es/"]').click()
+    page.wait_for_url(server_url + "/es/")
+    goto(page, server_url + "/es/no-such-page/", 404)
+    page.locator('header.site a[href="/"]').click()
     page.wait_for_url(server_url + "/")
     page.locator(".languages a").first.wait_for()
 
@@ -56,3 +64,29 @@ def test_footer_and_not_found_lead_back_without_javascript(nojs, server_url):
     assert page.locator("h1").is_visible()
     page.locator("header.site a.home").click()
     page.wait_for_url(server_url + "/es/")
+
+
+@pytest.mark.parametrize(
+    ("asked", "landed", "lang"),
+    [
+        ("/zh-TW/at-your-door/", "/zh-Hant/at-your-door/", "zh-Hant"),
+        ("/zh-CN/", "/zh-Hans/", "zh-Hans"),
+        ("/pt/rights-card/", "/pt-BR/rights-card/", "pt-BR"),
+        ("/pt-PT/", "/pt-BR/", "pt-BR"),
+        ("/es-MX/in-a-car/", "/es/in-a-car/", "es"),
+        ("/fil/", "/tl/", "tl"),
+    ],
+)
+def test_a_near_miss_tag_lands_on_the_best_language(
+    nojs, server_url, asked, landed, lang
+):
+    goto(nojs, server_url + asked)
+    assert nojs.url == server_url + landed
+    assert nojs.locator("html").get_attribute("lang") == lang
+
+
+def test_a_tag_with_no_match_gets_the_helpful_404(nojs, server_url):
+    goto(nojs, server_url + "/iw/at-your-door/", 404)
+    # The tab asks for Spanish: the page not found is in Spanish.
+    assert nojs.locator("html").get_attribute("lang") == "es"
+    assert nojs.locator('main a[href="/es/rights-card/"]').is_visible()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import LANGUAGES, PAGES, PHONE, every_page, goto
+from .support import LANGUAGES, PAGES, PHONE, every_page, goto, large_text
 
 pytestmark = pytest.mark.browser
 
@@ -88,3 +88,24 @@ def test_every_page_in_every_language_fits_a_phone(tab, server_url, served_app):
             too_wide.append(f"{path}: {width['scrollWidth']}px")
     assert len(paths) > 20
     assert too_wide == [], "wider than a 360px phone:\n" + "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("lang", ["es", "ar", "fa", "vi"])
+def test_text_at_200_percent_wraps_and_keeps_its_script_sizes(tab, server_url, lang):
+    page = tab(lang, viewport=PHONE)
+    large_text(page)
+    too_wide = []
+    for kind in PAGES:
+        goto(page, server_url + kind.path.format(lang=lang), kind.status)
+        width = page.evaluate(OVERFLOW)
+        if width["scrollWidth"] > width["innerWidth"]:
+            too_wide.append(f"{kind}: {width['scrollWidth']}px")
+    assert too_wide == [], "wider than a 360px phone at 200% text:\n" + "\n".join(
+        too_wide
+    )
+    goto(page, f"{server_url}/{lang}/at-your-door/")
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('main .body li')).fontSize)"
+    )
+    # 18px body text at 200%, and Naskh 15% larger again.
+    assert size >= (41 if lang in ("ar", "fa") else 36), size

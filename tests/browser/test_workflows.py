@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reader import ROOT, create_app
 from reader.contrib import db as dbmod
 from reader.contrib import users
 from reader.export import export_site
 
-from .support import AXE, PHONE, goto, serve
+from .support import AXE, PHONE, goto, private_app, serve
 from .test_a11y import TAGS, run_axe
 
 pytestmark = pytest.mark.browser
@@ -23,21 +22,10 @@ PASSWORD = "a long enough password"
 @pytest.fixture
 def site(tmp_path):
     """A private copy of the repository's content and catalogs, and an app on it."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(
-        ROOT / "translations",
-        tmp_path / "translations",
-        ignore=shutil.ignore_patterns("*.mo", ".*.lock"),
-    )
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(tmp_path / "content"),
-            "TRANSLATIONS_DIR": str(tmp_path / "translations"),
-            "TRANSLATOR_DB": str(tmp_path / "translators.sqlite3"),
-            "SECRET_KEY": "browser-tests",
-            "PUBLISH_CHECK_SECONDS": 0,
-        }
+    app = private_app(
+        tmp_path,
+        TRANSLATOR_DB=str(tmp_path / "translators.sqlite3"),
+        SECRET_KEY="browser-tests",
     )
     with serve(app) as url:
         yield app, url
@@ -117,7 +105,7 @@ def test_static_export_navigates_from_file_urls(tab, tmp_path):
     page.goto((out / "index.html").as_uri())
     page.locator('.languages a[hreflang="es"]').click()
     page.wait_for_url("**/es/index.html")
-    # The stylesheet loaded from the folder: the reader's layout applies.
+    # The inline stylesheet applies from the folder too.
     assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"
     page.locator('.documents a[href*="door"]').click()
     page.wait_for_url("**/es/door/index.html")
