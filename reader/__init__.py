@@ -32,6 +32,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The translator web's database (accounts, suggestions, history).
         TRANSLATOR_DB=str(Path(app.instance_path) / "translators.sqlite3"),
         MAX_UPLOAD_BYTES=2 * 1024 * 1024,
+        # Commit what the translator web writes: auto (when the translations
+        # are in a git work tree), on (refuse to write otherwise) or off.
+        TRANSLATIONS_GIT="auto",
+        # Push those commits there, outside requests; None: never push.
+        TRANSLATIONS_GIT_REMOTE=None,
+        # The remote branch to push to; None: the checked-out branch's name.
+        TRANSLATIONS_GIT_BRANCH=None,
+        # Commits name translators <username>@ this domain, unless they chose
+        # to publish an address: never their sign-in e-mail.
+        TRANSLATOR_NOREPLY_DOMAIN="users.noreply.invalid",
     )
     app.config.from_prefixed_env("READER")
     if test_config is not None:

@@ -34,6 +34,7 @@ _TRANSLATOR = re.compile(
     r"^([^<>,#]+?)\s*(?:<[^>]*>)?\s*,\s*(?:\d{4}(?:\s*[-,]\s*\d{4})*)\.?$|^([^<>,#]+?)\s*<[^>]*>$"
 )
 _PLACEHOLDERS = {"FIRST AUTHOR", "FULL NAME", ""}
+_ADDRESS = re.compile(r"<[^<>]*>|\S+@\S+")
 _NAMED = re.compile(r"%\(([^)]*)\)[-#0 +]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa])")
 _SAMPLES = {"s": "x", "r": "x", "a": "x", "e": 1.5, "f": 1.5, "g": 1.5}
 
@@ -420,3 +421,22 @@ class CatalogStore:
                 return read_mo(f)
         except (OSError, ValueError):
             return None
+
+
+def reviewers(records: dict) -> list[str]:
+    """Return the names in a language's review records, without addresses.
+
+    A review that went stale still credits its reviewer: they did the work.
+
+    >>> reviewers({"door": {"reviewer": "Ana P. <ana@example.org>"}, "x": 1})
+    ['Ana P.']
+    """
+    names: dict[str, None] = {}
+    for domain in sorted(records):
+        record = records[domain]
+        name = record.get("reviewer") if isinstance(record, dict) else None
+        if isinstance(name, str):
+            name = " ".join(_ADDRESS.sub("", name).split())
+            if name:
+                names.setdefault(name)
+    return list(names)

@@ -21,7 +21,7 @@ from flask import Flask, current_app, g
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from .catalogs import CatalogStore, Stats, file_version, singular
+from .catalogs import CatalogStore, Stats, file_version, is_current, singular
 from .languages import SOURCE, Language, language
 from .reviews import ReviewStore
 
@@ -69,7 +69,7 @@ class Templates:
             return ids
 
 
-def _marked(msgid: str, text: str) -> str:
+def _marked(msgid: str, text: str, context: str | None = None) -> str:
     """Wrap interface text that is still English in a ``lang="en"`` span.
 
     Screen readers then read it with an English voice (WCAG 3.1.2), and the
@@ -80,7 +80,11 @@ def _marked(msgid: str, text: str) -> str:
     locale = flask_babel.get_locale()
     if locale is None or str(locale) == SOURCE:
         return escape(text)
-    if get_catalogs().get(str(locale), INTERFACE).has(msgid):
+    loaded = get_catalogs().get(str(locale), INTERFACE)
+    if context is None and loaded.has(msgid):
+        return escape(text)
+    message = loaded.catalog.get(msgid, context) if context is not None else None
+    if message is not None and is_current(message):
         return escape(text)
     return Markup('<span lang="en" dir="ltr">{}</span>').format(text)
 
@@ -113,6 +117,29 @@ def marked_ngettext(context, singular: str, plural: str, n: int, **variables) ->
     text = flask_babel.get_translations().ungettext(singular, plural, n)
     try:
         return _marked(singular, text) % variables
+    except (KeyError, ValueError, TypeError):
+        return _english(singular, singular if n == 1 else plural, variables)
+
+
+@pass_context
+def marked_pgettext(context, msgctxt: str, msgid: str, **variables) -> Markup:
+    """Translate an interface string that has a context (``msgctxt``)."""
+    text = flask_babel.get_translations().pgettext(msgctxt, msgid)
+    try:
+        return _marked(msgid, text, msgctxt) % variables
+    except (KeyError, ValueError, TypeError):
+        return _english(msgid, msgid, variables)
+
+
+@pass_context
+def marked_npgettext(
+    context, msgctxt: str, singular: str, plural: str, n: int, **variables
+) -> Markup:
+    """Translate a plural interface string that has a context."""
+    variables.setdefault("num", n)
+    text = flask_babel.get_translations().npgettext(msgctxt, singular, plural, n)
+    try:
+        return _marked(singular, text, msgctxt) % variables
     except (KeyError, ValueError, TypeError):
         return _english(singular, singular if n == 1 else plural, variables)
 
@@ -263,7 +290,12 @@ def init_app(app: Flask) -> None:
     # our own callables in place of Jinja's wrappers: they mark English text
     # and never let one translation's formatting take a page down.
     app.jinja_env.newstyle_gettext = True
-    app.jinja_env.globals.update(gettext=marked_gettext, ngettext=marked_ngettext)
+    app.jinja_env.globals.update(
+        gettext=marked_gettext,
+        ngettext=marked_ngettext,
+        pgettext=marked_pgettext,
+        npgettext=marked_npgettext,
+    )
     # Flask-Babel keeps the locale on the app context; a context reused across
     # requests (tests, the static freezer) would serve one language everywhere.
     app.before_request(flask_babel.refresh)

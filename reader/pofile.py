@@ -330,6 +330,40 @@ def _key(message: Message) -> str:
     return message.id if isinstance(message.id, str) else message.id[0]
 
 
+# What Babel and xgettext write into a header for someone to fill in later.
+_PLACEHOLDERS = ("FIRST AUTHOR", "FULL NAME", "EMAIL@ADDRESS", "LL@li.org", "YEAR-MO")
+
+
+def is_placeholder(value: str) -> bool:
+    """Tell whether a header value is a template's placeholder, not a fact.
+
+    >>> is_placeholder("# FIRST AUTHOR <EMAIL@ADDRESS>, 2026.")
+    True
+    >>> is_placeholder("Ana P.")
+    False
+    """
+    return any(p in value for p in _PLACEHOLDERS) or value.startswith("LANGUAGE ")
+
+
+def clean_header(catalog: Catalog, team: str) -> None:
+    """Replace the placeholders in a catalog's header with what is known.
+
+    The ``# FIRST AUTHOR <EMAIL@ADDRESS>, YEAR.`` line credits no one, so it
+    goes (real credit lines stay: the credits page reads them); a placeholder
+    Last-Translator becomes empty, and a Language-Team that names no team
+    becomes ``team``. A fuzzy header would keep msgfmt from compiling the file.
+    """
+    lines = catalog.header_comment.split("\n")
+    kept = [line for line in lines if not is_placeholder(line)]
+    if kept != lines:
+        catalog.header_comment = "\n".join(kept)
+    if is_placeholder(catalog.last_translator):
+        catalog.last_translator = ""
+    if is_placeholder(catalog.language_team) or catalog.language_team.endswith("<>"):
+        catalog.language_team = team
+    catalog.fuzzy = False
+
+
 def write_atomic(path: Path | str, data: bytes) -> None:
     """Write a file so that readers see the old or the new one, never half."""
     path = Path(path)

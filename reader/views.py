@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from . import i18n, legal
-from .catalogs import file_version
+from .catalogs import file_version, reviewers
 from .content import Document, get_content
 from .languages import SOURCE, Language, find, language, match, negotiate
 from .pages import cached_page
@@ -73,11 +73,13 @@ def resolve(tag: str) -> Language:
 def labels(refs: bool = True) -> Labels:
     """Return the interface words a rendered document needs, translated."""
     return Labels(
+        # TRANSLATORS: beside a paragraph of a guide that is still in English.
         note=_("Not translated yet: shown in English."),
         # TRANSLATORS: under an English sentence to say, whose meaning is missing.
         meaning=_("Its meaning is not translated yet."),
         # TRANSLATORS: heading of a box of English sentences to say to an officer.
         say_this=_("Say this in English"),
+        # TRANSLATORS: heading of the numbered list of a guide's legal sources.
         sources=_("Sources"),
         refs=refs,
     )
@@ -293,14 +295,20 @@ def credits(lang: str):
     language_ = resolve(lang)
     store = i18n.get_catalogs()
 
+    reviews = i18n.get_reviews()
+
     def build() -> str:
-        names = [] if language_.tag == SOURCE else store.translators(language_.locale)
+        source = language_.tag == SOURCE
         return render_template(
-            "credits.html", names=names, alternates=alternates("reader.credits")
+            "credits.html",
+            names=[] if source else store.translators(language_.locale),
+            reviewers=[] if source else reviewers(reviews.get(language_.locale)),
+            alternates=alternates("reader.credits"),
         )
 
     folder = store.directory / language_.locale / "LC_MESSAGES"
     files = page_files(language_) + [str(p) for p in sorted(folder.glob("*.po"))]
+    files.append(reviews.file(language_.locale))
     return cached_page(("credits", language_.tag, g.preview), build, files)
 
 

@@ -10,13 +10,27 @@ import pytest
 from reader import ROOT, create_app
 
 DATA = Path(__file__).parent / "data"
+# The fixture catalogs are named <locale>/LC_MESSAGES/<domain>.po.in, not .po,
+# so that Weblate's component discovery does not take them for the project's
+# own (docs/translating.md, "For Weblate admins"); copy_translations names
+# the copies .po.
+CATALOGS = DATA / "catalogs"
+
+
+def copy_translations(target: Path) -> Path:
+    """Copy the fixture catalogs into ``target``, laid out as translations/."""
+    for source in sorted(CATALOGS.rglob("*.po.in")):
+        path = target / source.relative_to(CATALOGS).with_suffix("")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
+    return target
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """Return a writable copy of the test content and translations."""
     shutil.copytree(DATA / "content", tmp_path / "content")
-    shutil.copytree(DATA / "translations", tmp_path / "translations")
+    copy_translations(tmp_path / "translations")
     return tmp_path
 
 

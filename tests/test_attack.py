@@ -38,7 +38,7 @@ from urllib.parse import quote, unquote_to_bytes, urlencode, urljoin, urlsplit
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from conftest import DATA, site_app
+from conftest import CATALOGS, DATA, copy_translations, site_app
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -103,7 +103,7 @@ CSRF = "{the session's csrf token}"
 USERS = {"rosa": ("reviewer", "es"), "tina": ("translator", "es")}
 
 SLUGS = sorted(p.stem for p in (DATA / "content").glob("*.md"))
-TAGS = ["en", *sorted(p.name for p in (DATA / "translations").iterdir()), "fr"]
+TAGS = ["en", *sorted(p.name for p in CATALOGS.iterdir()), "fr"]
 TAGS += ["zh-Hant", "pt-BR"]
 
 
@@ -112,9 +112,7 @@ def read_catalog(path: Path):
         return read_po(f)
 
 
-MSGIDS = [
-    m.id for m in read_catalog(DATA / "translations/es/LC_MESSAGES/door.po") if m.id
-]
+MSGIDS = [m.id for m in read_catalog(CATALOGS / "es/LC_MESSAGES/door.po.in") if m.id]
 
 # A hostile translation, appended to every msgstr of the attack site.
 PAYLOAD = (
@@ -351,7 +349,7 @@ class Upload:
 
 def po_bytes(msgstr: str) -> bytes:
     """Return the Spanish door catalog with one msgstr replaced."""
-    catalog = read_catalog(DATA / "translations/es/LC_MESSAGES/door.po")
+    catalog = read_catalog(CATALOGS / "es/LC_MESSAGES/door.po.in")
     catalog[MSGIDS[-1]].string = msgstr
     buf = io.BytesIO()
     write_po(buf, catalog)
@@ -530,7 +528,7 @@ class Site:
     def __init__(self, root: Path, hostile: bool) -> None:
         self.root = root
         shutil.copytree(DATA / "content", root / "content")
-        shutil.copytree(DATA / "translations", root / "translations")
+        copy_translations(root / "translations")
         self.app: Flask = site_app(
             root, TRANSLATOR_DB=str(root / "db" / "t.sqlite3"), SECRET_KEY="test"
         )
@@ -840,7 +838,7 @@ def url_rules(archives: bool) -> list[tuple[str, str]]:
             "TESTING": True,
             "SECRET_KEY": "test",
             "CONTENT_DIR": str(DATA / "content"),
-            "TRANSLATIONS_DIR": str(DATA / "translations"),
+            "TRANSLATIONS_DIR": str(CATALOGS),
         }
     )
     return sorted(

@@ -69,7 +69,7 @@ def test_a_language_cldr_cannot_name_never_takes_a_page_down(site):
         workflow.extract(project)
         workflow.init(project, "mww")
     po = site / "translations" / "mww" / "LC_MESSAGES" / "messages.po"
-    assert "Language-Team: mww <>" in po.read_text("utf-8")
+    assert "Language-Team: Rights Reader mww translators" in po.read_text("utf-8")
     assert "Language-Team: None" not in po.read_text("utf-8")
     client = app.test_client()
     for url in ("/", "/es/", "/es/door/", "/mww/", "/mww/door/", "/healthz"):

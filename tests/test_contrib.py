@@ -443,3 +443,79 @@ def test_the_editor_shows_what_changed_since_the_translation(app, site, people):
     page = login(app.test_client(), "tina").get("/translate/es/door/?show=all")
     html = page.get_data(as_text=True)
     assert "<del>shut.</del> <ins>closed.</ins>" in html
+
+
+def test_the_editor_offers_what_other_documents_already_say(app, site, people):
+    # The card translates "Stay calm."; the door has it too, not translated yet.
+    door = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    before = door.read_bytes()
+    client = login(app.test_client(), "tina")
+    page = client.get("/translate/es/door/").get_data(as_text=True)
+    block = page[page.index("Stay calm.") :]
+    block = block[: block.index("</article>")]
+    assert "Already translated in other documents:" in block
+    assert "Mantenga la calma." in block and "100% the same English, in Card" in block
+    assert "Suggest 1 match" in page  # the one action for every exact match
+    token = csrf_of(client.get("/translate/"))
+    response = client.post("/translate/es/door/fill", data={"csrf": token})
+    assert response.status_code == 302
+    db = dbmod.connect(app.config["TRANSLATOR_DB"])
+    rows = db.execute(
+        "SELECT msgid, text FROM suggestions WHERE status='pending' AND domain='door'"
+    ).fetchall()
+    db.close()
+    assert [tuple(r) for r in rows] == [("Stay calm.", "Mantenga la calma.")]
+    # Offered, never applied: the catalog is as it was until a reviewer accepts.
+    assert door.read_bytes() == before
+    again = client.get("/translate/es/door/").get_data(as_text=True)
+    assert "Suggest 1 match" not in again  # it waits for a reviewer now
+
+
+def article_of(html: str, text: str) -> str:
+    """Return the editor's block that holds ``text``."""
+    start = html.rindex("<article", 0, html.index(text))
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_fuzzy_block_comes_filled_with_one_click_still_correct(app, people):
+    client = login(app.test_client(), "tina")
+    html = client.get("/translate/es/door/").get_data(as_text=True)
+    block = article_of(html, "<del>shut.</del>")
+    old = re.search(
+        r'name="text" value="([^"]+)">\s*<button[^>]*>[^/]*Still correct', block
+    )
+    assert old, block
+    # The box holds the old translation, to correct rather than retype.
+    assert f">{old.group(1)}</textarea>" in block
+    anchor = re.search(r'<article [^>]*id="(b-[0-9a-f]{10})"', block).group(1)
+    token = csrf_of(client.get("/translate/"))
+    msgid = re.search(r'name="msgid" value="([^"]+)"', block).group(1)
+    response = client.post(
+        "/translate/es/door/suggest",
+        data={"csrf": token, "msgid": msgid, "text": old.group(1), "at": anchor},
+    )
+    # Back to the same block, not the top of the page.
+    assert response.headers["Location"].endswith(f"#{anchor}")
+
+
+def test_save_and_next_moves_to_the_following_block(app, people):
+    client = login(app.test_client(), "tina")
+    html = client.get("/translate/es/door/?show=all").get_data(as_text=True)
+    anchors = re.findall(r'<article [^>]*id="(b-[0-9a-f]{10})"', html)
+    first = html[html.index(f'id="{anchors[0]}"') :]
+    msgid = re.search(r'name="msgid" value="([^"]+)"', first).group(1)
+    assert f'name="next" value="{anchors[1]}"' in first.split("</article>")[0]
+    token = csrf_of(client.get("/translate/"))
+    response = client.post(
+        "/translate/es/door/suggest",
+        data={"csrf": token, "msgid": msgid, "text": "Algo nuevo.", "show": "all",
+              "at": anchors[0], "next": anchors[1], "go": "next"},
+    )  # fmt: skip
+    assert response.headers["Location"].endswith(f"#{anchors[1]}")
+    # A forged anchor is dropped, never written into the Location header.
+    forged = "x\r\nSet-Cookie: a"
+    response = client.post(
+        "/translate/es/door/suggest",
+        data={"csrf": token, "msgid": msgid, "text": "Otra.", "at": forged},
+    )
+    assert "#" not in response.headers["Location"]

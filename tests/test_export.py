@@ -25,12 +25,12 @@ def digest(folder) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     """Export the small test site twice, into two folders."""
-    from conftest import DATA
+    from conftest import DATA, copy_translations
 
     # A copy: serving a language records that it is offered, in its folder.
     site = tmp_path_factory.mktemp("site")
-    for name in ("content", "translations"):
-        shutil.copytree(DATA / name, site / name)
+    shutil.copytree(DATA / "content", site / "content")
+    copy_translations(site / "translations")
     config = {
         "CONTENT_DIR": str(site / "content"),
         "TRANSLATIONS_DIR": str(site / "translations"),

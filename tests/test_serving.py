@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import brotli
 import pytest
+from conftest import copy_translations
 
 from reader import ROOT, logs
 
@@ -114,9 +115,10 @@ def gunicorn(
     start: Start, tmp_path: Path, *args: str, **env: str
 ) -> tuple[subprocess.Popen, int]:
     """Serve a copy of the test site with the real gunicorn; return it and its port."""
-    for name in ("content", "translations"):
-        if not (tmp_path / name).exists():
-            shutil.copytree(ROOT / "tests" / "data" / name, tmp_path / name)
+    if not (tmp_path / "content").exists():
+        shutil.copytree(ROOT / "tests" / "data" / "content", tmp_path / "content")
+    if not (tmp_path / "translations").exists():
+        copy_translations(tmp_path / "translations")
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("READER_")}
     environ.update(

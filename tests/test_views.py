@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -202,3 +203,26 @@ def test_chooser_says_what_the_site_is_in_the_match_and_in_english(real_client):
     html = real_client.get("/", headers={"Accept-Language": "iw"}).get_data(True)
     about = re.findall(r'<p class="about"[^>]*>([^<]*)', html)
     assert [text[:14] for text in about] == ["Plain guides t"]
+
+
+def test_credits_name_reviewers_from_review_records(client, site):
+    draft = "No native speaker has signed it yet."
+    assert draft in parse(client.get("/es/credits/")).plain
+    records = {
+        "door": {
+            "reviewer": "Rosa Díaz <rosa@example.org>",
+            "date": "2026-11-30",
+            "source": "0" * 16,
+            "translation": "0" * 16,
+        },
+        "card": {"reviewer": "Rosa Díaz", "date": "2026-12-01"},
+    }
+    (site / "translations" / "es" / "reviews.json").write_text(
+        json.dumps(records), encoding="utf-8"
+    )
+    page = parse(client.get("/es/credits/")).plain
+    assert "reviewed this translation: Rosa Díaz" in " ".join(page.split())
+    assert page.count("Rosa Díaz") == 1 and "rosa@example.org" not in page
+    assert draft not in page
+    # Other languages keep their own credits.
+    assert draft in parse(client.get("/ar/credits/")).plain

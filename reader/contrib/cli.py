@@ -1,4 +1,5 @@
-"""``flask users ...``: invite people and give them roles."""
+"""``flask users ...``: invite people and give them roles; ``flask translations
+push``: push the translator web's commits."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
 
+from . import gitsync
 from .db import get_db
 from .users import (
     ROLES,
@@ -17,9 +19,11 @@ from .users import (
     grant,
     invite,
     reset,
+    set_public_email,
 )
 from .users import list_users as all_users
 from .users import revoke as revoke_role
+from .views import bp
 
 
 def _fail(e: AccountError):
@@ -146,3 +150,36 @@ def list_command() -> None:
         roles = ", ".join(f"{r}:{lang}" for r, lang in sorted(user.roles)) or "no role"
         admin = " (admin)" if user.is_admin else ""
         click.echo(f"{user.username}{admin}: {roles}")
+
+
+@users_group.command("address")
+@click.argument("username")
+@click.argument("address", default="")
+@with_appcontext
+def address_command(username: str, address: str) -> None:
+    """Show ADDRESS as USERNAME's in commits; without it, a no-reply one."""
+    db = get_db()
+    try:
+        set_public_email(db, find_user_id(db, username), address)
+    except AccountError as e:
+        _fail(e)
+    domain = current_app.config["TRANSLATOR_NOREPLY_DOMAIN"]
+    click.echo(f"{username} commits as <{address or f'{username}@{domain}'}>")
+
+
+@bp.cli.command("push")
+@click.option("--now", is_flag=True, help="Also retry pushes that wait to retry.")
+@with_appcontext
+def push_command(now: bool) -> None:
+    """Push the commits the translator web made (for cron, or by hand)."""
+    settings = gitsync.Settings.from_app(current_app)
+    if settings.remote is None:
+        raise click.ClickException(
+            "READER_TRANSLATIONS_GIT_REMOTE is unset: set it to push anywhere"
+        )
+    db = get_db()
+    pushed, error = gitsync.drain(db, settings, force=now)
+    queue = gitsync.waiting(db)
+    click.echo(f"{pushed} commit(s) pushed, {queue.count} waiting")
+    if error:
+        raise click.ClickException(f"push failed, will retry: {error}")

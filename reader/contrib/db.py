@@ -66,6 +66,22 @@ MIGRATIONS = [
     """
     ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: commits waiting to be pushed, and the address a translator chose to
+    # publish in commits (none: a no-reply one).
+    """
+    ALTER TABLE users ADD COLUMN public_email TEXT;
+    CREATE TABLE pushes (
+        id INTEGER PRIMARY KEY,
+        commit_sha TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+        claimed_until TEXT,
+        last_error TEXT,
+        pushed_at TEXT
+    );
+    CREATE INDEX pushes_waiting ON pushes (pushed_at, next_try_at);
+    """,
 ]
 
 

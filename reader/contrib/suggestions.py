@@ -7,13 +7,17 @@ a lock, atomically, and credits the translator in the gettext header.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message, TranslationError
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -22,12 +26,13 @@ from ..catalogs import is_current
 from ..errors import CatalogError
 from ..i18n import INTERFACE
 from ..meaning import SILENCEABLE
-from ..pofile import edit_po, load_po, parse_po
+from ..pofile import load_po, locked, parse_po, save_po, write_atomic
 from ..translate import checks
 from ..translate.glossary import Term
 from ..translate.workflow import Project
+from . import gitsync
 from .db import log
-from .users import User
+from .users import User, get_user
 
 MAX_LENGTH = 5000
 CHECKERS = (
@@ -62,6 +67,12 @@ class Block:
     glossary: list[tuple[str, str]]
     silenced: frozenset[str] = frozenset()
     pending: list[sqlite3.Row] = field(default_factory=list)
+    memory: list = field(default_factory=list)  # translate.memory.Match
+
+    @property
+    def anchor(self) -> str:
+        """Return the block's id in the editor page, the same on every visit."""
+        return "b-" + hashlib.blake2b(self.msgid.encode(), digest_size=5).hexdigest()
 
     @property
     def state(self) -> str:
@@ -232,11 +243,65 @@ def credit(catalog: Catalog, name: str, year: int) -> None:
     catalog.last_translator = name
 
 
+def save_catalog(
+    db: sqlite3.Connection | None,
+    path: Path,
+    locale: str,
+    change: Callable[[Catalog], None],
+    author: str,
+    subject: str,
+    reviewer: str | None = None,
+) -> bool:
+    """Change a catalog under its lock and, when the translations are in git,
+    commit that one file as ``author`` and queue the push (in ``db``).
+
+    A catalog with changes made outside this site is refused, not overwritten
+    nor committed; a failed commit puts the file back. Return whether the
+    catalog changed.
+    """
+    settings = gitsync.Settings.from_app(current_app)
+    try:
+        with gitsync.repository(settings) as top, locked(path):
+            commit = top is not None and gitsync.tracked(top, path)
+            before = path.read_bytes()
+            catalog = load_po(path, locale)
+            change(catalog)
+            catalog.revision_date = dt.datetime.now(dt.UTC)
+            if not save_po(path, catalog):
+                return False
+            if not commit:
+                return True
+            text = gitsync.message(subject, author, reviewer)
+            try:
+                sha = gitsync.commit(settings, top, path, author, text)
+            except gitsync.GitError:
+                write_atomic(path, before)
+                with contextlib.suppress(gitsync.GitError):
+                    gitsync.unstage(top, path)
+                raise
+            if db is not None:
+                gitsync.enqueue(db, settings, sha)
+    except gitsync.GitError as e:
+        current_app.logger.warning("not saved: %s", e)
+        raise SuggestionError(str(e)) from e
+    return True
+
+
 def write_translations(
-    project: Project, lang: str, domain: str, entries: dict[str, str], translator: str
+    project: Project,
+    lang: str,
+    domain: str,
+    entries: dict[str, str],
+    translator: str,
+    *,
+    db: sqlite3.Connection | None = None,
+    author: User | None = None,
+    reviewer: User | None = None,
 ) -> None:
-    """Write accepted translations into a catalog, crediting ``translator``."""
+    """Write accepted translations into a catalog, crediting ``translator``;
+    in git, ``author`` wrote them and ``reviewer`` accepted them."""
     path = catalog_path(project, lang, domain)
+    settings = gitsync.Settings.from_app(current_app)
 
     def change(catalog: Catalog) -> None:
         for msgid, text in entries.items():
@@ -250,7 +315,16 @@ def write_translations(
             message.previous_id = []
         credit(catalog, translator, dt.date.today().year)
 
-    edit_po(path, lang.replace("-", "_"), change)
+    n = len(entries)
+    save_catalog(
+        db,
+        path,
+        lang.replace("-", "_"),
+        change,
+        settings.person(author, translator),
+        f"Translate {domain} into {lang}: {n} string{'' if n == 1 else 's'}",
+        settings.person(reviewer) if reviewer is not None else None,
+    )
 
 
 def decide(
@@ -299,6 +373,9 @@ def decide(
                 row["domain"],
                 {row["msgid"]: row["text"]},
                 row["author"],
+                db=db,
+                author=get_user(db, row["author_id"]),
+                reviewer=reviewer,
             )
         log(
             db,
@@ -312,6 +389,8 @@ def decide(
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    if accept:
+        gitsync.queued(current_app)
     return row
 
 
@@ -378,8 +457,11 @@ def upload(
         )
     apply_now = user.can("reviewer", lang)
     if apply_now:
-        write_translations(project, lang, domain, entries, user.display_name)
+        write_translations(
+            project, lang, domain, entries, user.display_name, db=db, author=user
+        )
         log(db, "upload applied", user.id, lang, domain, f"{len(entries)} entries")
+        gitsync.queued(current_app)
     else:
         for msgid, text in entries.items():
             db.execute(
@@ -425,7 +507,16 @@ def silence(
         message.flags -= {meaning.flag(c) for c in SILENCEABLE}
         message.flags |= {meaning.flag(c) for c in silenced}
 
-    edit_po(catalog_path(project, lang, domain), lang.replace("-", "_"), change)
+    settings = gitsync.Settings.from_app(current_app)
+    save_catalog(
+        db,
+        catalog_path(project, lang, domain),
+        lang.replace("-", "_"),
+        change,
+        settings.person(reviewer),
+        f"Silence checks in {domain} ({lang}): {', '.join(sorted(silenced)) or 'none'}",
+    )
+    gitsync.queued(current_app)
     log(
         db,
         "silence",

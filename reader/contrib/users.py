@@ -16,6 +16,8 @@ from .db import log
 
 ROLES = ("translator", "reviewer")
 USERNAME = re.compile(r"^[\w.-]{2,40}$")
+# What git takes as an address: no spaces, no angle brackets, one @.
+EMAIL = re.compile(r"^[^\s<>@]+@[^\s<>@]+$")
 MIN_PASSWORD = 10
 INVITE_DAYS = 7
 # Failed logins allowed per account in the window before it must wait.
@@ -37,6 +39,8 @@ class User:
     roles: frozenset[tuple[str, str]]
     # A sign-in made under another generation of this account is void.
     session_version: int = 0
+    # The address this person chose to show in commits; None: a no-reply one.
+    public_email: str | None = None
 
     def can(self, role: str, lang: str) -> bool:
         """Tell whether this user has ``role`` for ``lang`` (a reviewer may
@@ -65,6 +69,7 @@ def get_user(db: sqlite3.Connection, user_id: int) -> User | None:
         bool(row["is_admin"]),
         frozenset((r["role"], r["lang"]) for r in roles),
         row["session_version"],
+        row["public_email"],
     )
 
 
@@ -98,6 +103,17 @@ def create_user(
         raise AccountError(f"the user name {username!r} is taken") from e
     log(db, "create user", None, detail=username)
     return cursor.lastrowid
+
+
+def set_public_email(db: sqlite3.Connection, user_id: int, address: str) -> None:
+    """Publish ``address`` in this person's commits; an empty one means no-reply."""
+    address = address.strip()
+    if address and not EMAIL.match(address):
+        raise AccountError(f"{address!r} is not an e-mail address")
+    db.execute(
+        "UPDATE users SET public_email = ? WHERE id = ?", (address or None, user_id)
+    )
+    log(db, "public address", None, detail=str(user_id))
 
 
 def find_user_id(db: sqlite3.Connection, username: str) -> int:

@@ -4,6 +4,7 @@ accept and reject for reviewers, .po download and upload."""
 from __future__ import annotations
 
 import functools
+import re
 
 from flask import (
     Blueprint,
@@ -25,14 +26,15 @@ from ..content import get_content
 from ..errors import ReaderError
 from ..languages import SOURCE, Language, find, language, negotiate
 from ..meaning import SILENCEABLE
-from ..translate import checks, status
+from ..translate import checks, memory, status
 from ..translate.workflow import Project
 from ..views import use_language
-from . import security, suggestions, users
+from . import gitsync, security, suggestions, users
 from .db import get_db
 from .download import public_copy
 
-bp = Blueprint("contrib", __name__, url_prefix="/translate")
+# Its commands (``flask translations push``) are in cli.py.
+bp = Blueprint("contrib", __name__, url_prefix="/translate", cli_group="translations")
 
 
 def project() -> Project:
@@ -129,12 +131,20 @@ def dashboard():
         by_lang.setdefault(row.language, []).append(row)
     published = {lang.tag for lang in i18n.reader_languages()}
     languages = [language(tag.replace("-", "_")) for tag in by_lang]
+    reviews = g.user is not None and (g.user.is_admin or g.user.languages("reviewer"))
     return render_template(
         "contrib/dashboard.html",
         by_lang=by_lang,
         languages=languages,
         published=published,
+        pushes=gitsync.waiting(get_db()) if reviews else None,
     )
+
+
+@bp.before_app_request
+def resume_pushes():
+    """Once per process, push what an earlier run left queued."""
+    gitsync.resume(current_app, get_db)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -196,12 +206,9 @@ def editor(lang: str, domain: str):
     if not g.user.can("translator", lang_.tag):
         abort(403)
     store = i18n.get_catalogs()
-    catalog = store.get(lang_.locale, domain).catalog
     glossary = checks.glossary_terms(store.get(lang_.locale, "words-to-know").catalog)
-    items = suggestions.blocks(project(), catalog, msgids(domain), glossary)
-    waiting = suggestions.pending(get_db(), lang_.tag, domain)
-    for block in items:
-        block.pending = [s for s in waiting if s["msgid"] == block.msgid]
+    items = work(lang_, domain, glossary)
+    exact = exact_offers(items)
     if request.args.get("show") != "all":
         items = [b for b in items if b.state != "done" or b.pending] or items
     row = next(
@@ -219,10 +226,57 @@ def editor(lang: str, domain: str):
         row=row,
         show=request.args.get("show", "todo"),
         silenceable=SILENCEABLE,
+        exact=exact,
     )
 
 
-def back(lang: str, domain: str, anchor: str = ""):
+def work(lang_: Language, domain: str, glossary=()) -> list:
+    """Return a document's blocks in a language, each with the suggestions
+    waiting for it and, if it needs work, the memory's matches for it."""
+    catalog = i18n.get_catalogs().get(lang_.locale, domain).catalog
+    items = suggestions.blocks(project(), catalog, msgids(domain), glossary)
+    waiting = suggestions.pending(get_db(), lang_.tag, domain)
+    tm = language_memory(lang_.locale)
+    for block in items:
+        block.pending = [s for s in waiting if s["msgid"] == block.msgid]
+        # What the language already says elsewhere, for a block that needs work.
+        block.memory = (
+            [] if block.state == "done" else tm.matches(block.msgid, skip=domain)
+        )
+    return items
+
+
+def language_memory(locale: str) -> memory.Memory:
+    """Return the translation memory of a language, built again when one of
+    its catalogs changes."""
+    store = i18n.get_catalogs()
+    domains = project().domains()
+    versions = tuple(store.version(locale, domain) for domain in domains)
+    return _memory(locale, tuple(domains), versions)
+
+
+@functools.lru_cache(maxsize=32)
+def _memory(locale: str, domains: tuple[str, ...], versions: tuple) -> memory.Memory:
+    store = i18n.get_catalogs()
+    return memory.Memory.from_catalogs(
+        (domain, store.get(locale, domain).catalog) for domain in domains
+    )
+
+
+def exact_offers(items) -> list:
+    """Return the blocks an exact memory match may fill, with nothing pending."""
+    return [b for b in items if b.memory and b.memory[0].exact and not b.pending]
+
+
+# A block's anchor in the editor (suggestions.Block.anchor).
+ANCHOR = re.compile(r"b-[0-9a-f]{10}")
+
+
+def back(lang: str, domain: str):
+    """Go back to the editor, at the block worked on, or at the next one if
+    the translator asked to move on."""
+    wanted = request.form.get("next" if request.form.get("go") == "next" else "at")
+    anchor = f"#{wanted}" if wanted and ANCHOR.fullmatch(wanted) else ""
     return redirect(
         url_for(
             "contrib.editor",
@@ -265,6 +319,42 @@ def suggest(lang: str, domain: str):
             suggestions.current_flags(project(), lang_.tag, domain, msgid),
         ),
         _("Thank you: your suggestion waits for a reviewer."),
+    )
+
+
+@bp.route("/<lang>/<domain>/fill", methods=["POST"])
+@login_required
+def fill(lang: str, domain: str):
+    """Suggest, in one action, every exact match the memory offers for the
+    document's blocks that need work: they wait for a reviewer like any other."""
+    lang_ = target(lang, domain)
+    if not g.user.can("translator", lang_.tag):
+        abort(403)
+    offers = exact_offers(work(lang_, domain))
+
+    def write():
+        for block in offers:
+            suggestions.suggest(
+                get_db(),
+                g.user,
+                lang_.tag,
+                domain,
+                block.msgid,
+                block.memory[0].translation,
+                msgids(domain),
+                suggestions.current_flags(project(), lang_.tag, domain, block.msgid),
+            )
+
+    count = len(offers)
+    return attempt(
+        lang_.tag,
+        domain,
+        write,
+        ngettext(
+            "%(num)s match suggested: it waits for a reviewer.",
+            "%(num)s matches suggested: they wait for a reviewer.",
+            count,
+        ),
     )
 
 

@@ -53,6 +53,8 @@ def _clean(field: str, value: str, label: str) -> str:
     if len(value) > LIMITS[field]:
         raise BrandingError(
             field,
+            # TRANSLATORS: %(field)s is "Organization name" or "Local contact
+            # line", as translated; %(limit)s a number.
             _(
                 "%(field)s is too long: use at most %(limit)s characters.",
                 field=label,
@@ -62,6 +64,8 @@ def _clean(field: str, value: str, label: str) -> str:
     if not allowed(value):
         raise BrandingError(
             field,
+            # TRANSLATORS: %(field)s is "Organization name" or "Local contact
+            # line", as translated; %(signs)s the signs allowed: keep them.
             _(
                 "%(field)s may only use letters, numbers, spaces and these "
                 "signs: %(signs)s",
@@ -75,6 +79,10 @@ def _clean(field: str, value: str, label: str) -> str:
 def parse_branding(args) -> Branding:
     """Read and validate ``org`` and ``contact`` from request arguments."""
     return Branding(
+        # TRANSLATORS: the name of a box of the print form, as %(field)s in
+        # "%(field)s is too long..." and "%(field)s may only use letters...".
         org=_clean("org", args.get("org", ""), _("Organization name")),
+        # TRANSLATORS: the name of a box of the print form, as %(field)s in
+        # "%(field)s is too long..." and "%(field)s may only use letters...".
         contact=_clean("contact", args.get("contact", ""), _("Local contact line")),
     )

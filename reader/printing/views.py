@@ -148,6 +148,7 @@ def paper_state(lang: Language, page, review, legal) -> str:
     its legal review can be trusted, in the reader's language."""
     parts = []
     if lang.tag != SOURCE and page.english:
+        # TRANSLATORS: at the foot of a printed page that is still in English.
         parts.append(_("Not translated yet: in English."))
     elif lang.tag != SOURCE:
         parts.append(

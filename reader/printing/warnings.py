@@ -30,8 +30,12 @@ class Gap:
     def reason(self) -> str:
         """Say why in the reader's language."""
         return {
+            # TRANSLATORS: in parentheses after a paragraph printed in English,
+            # to say why; this one and the next two start in lowercase.
             "untranslated": _("not translated yet"),
+            # TRANSLATORS: the English changed; the old translation awaits a check.
             "fuzzy": _("its translation is waiting to be checked"),
+            # TRANSLATORS: an automatic check found a problem in the translation.
             "held back": _("its translation did not pass a check"),
         }[self.why]
 

@@ -10,7 +10,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..errors import ReaderError
-from . import checks, readability, sources, status, workflow
+from ..languages import normalize
+from ..pofile import load_po, save_po
+from . import checks, memory, readability, sources, status, workflow
 
 
 def _project() -> workflow.Project:
@@ -188,6 +190,40 @@ def legal_review(document: str, reviewer: str, date: dt.datetime | None) -> None
         f"recorded: {document} reviewed by the lawyer {entry['reviewer']} "
         f"on {entry['date']}"
     )
+
+
+@translate.command("fill")
+@click.argument("lang")
+@click.argument("document")
+@click.option("--apply", is_flag=True, help="Write the matches listed.")
+@with_appcontext
+def fill(lang: str, document: str, apply: bool) -> None:
+    """List the untranslated messages of LANG's DOCUMENT that another catalog
+    of LANG translates word for word; with --apply, write them in."""
+    project = _project()
+    try:
+        locale = normalize(lang)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    path = project.catalog(locale, document)
+    if not path.is_file():
+        raise click.ClickException(
+            f"{project.relative(path)} does not exist: run `flask translate update`"
+        )
+    catalog = load_po(path)
+    fills = memory.exact_fills(catalog, memory.load(path.parent), document)
+    for message, match in fills:
+        click.echo(f"{message.id[:60]!r} <- {match.domain}: {match.translation[:60]!r}")
+    if not fills:
+        click.echo("no exact match in the other catalogs")
+    elif apply:
+        for message, match in fills:
+            message.string = match.translation
+            message.flags.discard("fuzzy")
+        save_po(path, catalog)
+        click.echo(f"filled {len(fills)} message(s) in {project.relative(path)}")
+    else:
+        click.echo(f"{len(fills)} match(es): run again with --apply to write them")
 
 
 @translate.command("readability")

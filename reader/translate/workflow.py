@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale
+from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
@@ -22,8 +22,8 @@ from babel.messages.mofile import write_mo
 from ..content import SLUG
 from ..errors import CatalogError, ContentError, ReaderError
 from ..i18n import INTERFACE
-from ..languages import normalize, tag_of
-from ..pofile import load_po, save_po, write_atomic
+from ..languages import language, normalize, tag_of
+from ..pofile import clean_header, load_po, save_po, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,13 @@ class Report:
     errors: list[ReaderError] = field(default_factory=list)
 
 
+# Babel's default header, without its "FIRST AUTHOR <EMAIL@ADDRESS>" line:
+# translators add their own "# Name, YEAR." line (the credits page reads it).
+HEADER_COMMENT = """\
+# Translations template for PROJECT.
+# Copyright (C) YEAR ORGANIZATION
+# This file is distributed under the same license as the PROJECT project.
+#"""
 HEADER = {
     "project": PROJECT,
     "version": "1.0",
@@ -96,12 +103,29 @@ HEADER = {
     "msgid_bugs_address": BUGS,
     "charset": "utf-8",
     "fuzzy": False,
+    "header_comment": HEADER_COMMENT,
 }
 
 
+def team(locale: str | None) -> str:
+    """Return the Language-Team of a catalog: the project's volunteers."""
+    if locale is None:
+        return f"{PROJECT} translators"
+    try:
+        name = language(locale).english_name
+    except (UnknownLocaleError, ValueError, TypeError):
+        name = tag_of(locale)
+    return f"{PROJECT} {name} translators"
+
+
 def new_template() -> Catalog:
-    """Return an empty template with the project's header."""
-    return Catalog(**HEADER)
+    """Return an empty template with the project's header, placeholders out."""
+    catalog = Catalog(**HEADER, language_team=team(None))
+    # Babel turns an empty Last-Translator back into its placeholder.
+    catalog.last_translator = ""
+    # A template is revised when it is made (xgettext leaves "YEAR-MO-DA").
+    catalog.revision_date = catalog.creation_date
+    return catalog
 
 
 def _add(catalog: Catalog, results, location: str) -> None:
@@ -176,16 +200,15 @@ def read_template(project: Project, domain: str) -> Catalog:
 
 def start_catalog(template: Catalog, locale: str) -> Catalog:
     """Return a new catalog for ``locale`` from a template, with a full header."""
-    loc = Locale.parse(locale)
     catalog = Catalog(
         # A string keeps the identifier as given (Babel parses 'tl' as 'fil_PH').
         locale=locale,
         domain=template.domain,
         **HEADER,
-        # CLDR names some languages in no language (Hmong Daw): use the tag.
-        language_team=f"{loc.get_display_name('en') or tag_of(locale)} <>",
+        language_team=team(locale),
         creation_date=template.creation_date,
     )
+    catalog.last_translator = ""
     catalog.revision_date = dt.datetime.now(dt.UTC)
     for message in template:
         if message.id:
@@ -210,6 +233,10 @@ def merge(catalog: Catalog, template: Catalog) -> None:
     }
     catalog.update(template, update_header_comment=False, keep_user_comments=True)
     for message in catalog:
+        # A new plural entry comes with the template's two empty forms: give
+        # it as many as the language has (Korean one, Arabic six).
+        if message.pluralizable and not any(message.string or ()):
+            message.string = ("",) * catalog.num_plurals
         if not message.id or not message.fuzzy:
             continue
         if message.previous_id:
@@ -239,6 +266,7 @@ def update(project: Project, locales: list[str] | None = None) -> Report:
                 report.errors.append(e)
                 continue
             merge(catalog, template)
+            clean_header(catalog, team(locale))
             (report.written if save_po(path, catalog) else report.unchanged).append(
                 path
             )
