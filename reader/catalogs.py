@@ -62,6 +62,34 @@ def singular(msgid: str | tuple[str, ...]) -> str:
     return msgid if isinstance(msgid, str) else msgid[0]
 
 
+# How gettext's .mo files join a message's context and its msgid; a key with
+# it names the message that has this context (pgettext), one without it the
+# message that has none.
+CONTEXT = "\x04"
+
+
+def key_of(message) -> str:
+    """Return the key of a message: its (singular) msgid, after its context."""
+    msgid = singular(message.id)
+    return f"{message.context}{CONTEXT}{msgid}" if message.context else msgid
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    """Return (msgid, context) of a key made by ``key_of``.
+
+    >>> split_key("button\x04Sign in"), split_key("Sign in")
+    (('Sign in', 'button'), ('Sign in', None))
+    """
+    context, sep, msgid = key.rpartition(CONTEXT)
+    return (msgid, context) if sep else (key, None)
+
+
+def find(catalog: Catalog, key: str):
+    """Return the message of ``catalog`` a key names, or None."""
+    msgid, context = split_key(key)
+    return catalog.get(msgid, context)
+
+
 def format_samples(msgid: str, plural: bool = False) -> dict[str, object]:
     """Return a value for each named placeholder of ``msgid``, of its type.
 
@@ -222,12 +250,12 @@ class LoadedCatalog:
         """Return the current translation of ``msgid``, or None."""
         if not self.has(msgid):
             return None
-        string = self.catalog.get(msgid).string
+        string = find(self.catalog, msgid).string
         return string if isinstance(string, str) else None
 
     def has(self, msgid: str) -> bool:
         """Tell whether ``msgid`` (or a plural's singular) is translated."""
-        message = self.catalog.get(msgid)
+        message = find(self.catalog, msgid)
         return message is not None and is_current(message) and msgid not in self.broken
 
     def why_missing(self, msgid: str) -> str | None:
@@ -236,7 +264,7 @@ class LoadedCatalog:
         ``"held back"`` (a check found a problem in its translation)."""
         if self.has(msgid):
             return None
-        message = self.catalog.get(msgid)
+        message = find(self.catalog, msgid)
         if message is None or not message.string:
             return "untranslated"
         if message.fuzzy:
@@ -251,9 +279,9 @@ class LoadedCatalog:
         total = translated = fuzzy = words = words_left = 0
         for msgid in dict.fromkeys(msgids):
             total += 1
-            n = word_count(msgid)
+            n = word_count(split_key(msgid)[0])
             words += n
-            message = self.catalog.get(msgid)
+            message = find(self.catalog, msgid)
             if message is not None and is_current(message) and msgid not in self.broken:
                 translated += 1
             else:
@@ -268,8 +296,9 @@ def _translations(
 ) -> Translations:
     if skip:
         catalog = copy.deepcopy(catalog)
-        for msgid in skip:
-            del catalog[msgid]
+        for key in skip:
+            msgid, context = split_key(key)
+            catalog.delete(msgid, context)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
@@ -387,7 +416,7 @@ class CatalogStore:
             if problem is None and formatted and is_current(message):
                 problem = message_format_problem(message)
             if problem:
-                broken.append(singular(message.id))
+                broken.append(key_of(message))
                 log.error(
                     "%s:%s: %s; showing the English until it is fixed",
                     path,

@@ -26,7 +26,11 @@ from .languages import SOURCE, Language, language
 from .reviews import ReviewStore
 
 INTERFACE = "messages"
-PUBLISHED_MARK = "published.txt"
+# The mark in ``<locale>/`` that a language is offered to readers. It has no
+# extension, so Weblate's discovery does not take it for a text component.
+PUBLISHED_MARK = "PUBLISHED"
+# Its earlier name: still read, and renamed the first time it is seen.
+OLD_PUBLISHED_MARK = "published.txt"
 
 log = logging.getLogger(__name__)
 
@@ -211,13 +215,21 @@ def published(lang: Language) -> bool:
     A language is first offered when enough of its words are translated; from
     then on it stays offered, even when new English pushes it below the
     threshold (its new blocks show in English, marked). That it was offered
-    is recorded in ``<locale>/published.txt``, so it survives restarts and,
+    is recorded in ``<locale>/PUBLISHED``, so it survives restarts and,
     committed, deploys.
     """
     if lang.tag == SOURCE:
         return True
-    mark = get_catalogs().directory / lang.locale / PUBLISHED_MARK
+    folder = get_catalogs().directory / lang.locale
+    mark = folder / PUBLISHED_MARK
     if mark.is_file():
+        return True
+    old = folder / OLD_PUBLISHED_MARK
+    if old.is_file():
+        try:
+            old.rename(mark)
+        except OSError as e:  # a read-only checkout: offered under the old name
+            log.warning("%s: cannot rename to %s (%s)", old, PUBLISHED_MARK, e)
         return True
     stats = language_stats(lang.locale)
     done = stats.words - stats.words_left

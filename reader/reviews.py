@@ -25,6 +25,7 @@ from pathlib import Path
 from .catalogs import LoadedCatalog, file_version
 from .errors import CatalogError
 from .pofile import write_atomic
+from .redirects import carry
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,11 @@ class ReviewState:
 
 
 def read_reviews(path: Path) -> dict:
-    """Read a locale's review records (empty if there are none)."""
+    """Read a locale's review records (empty if there are none).
+
+    Records kept under a document's old slug count for its new one; the next
+    review written saves them under the new slug.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -68,7 +73,7 @@ def read_reviews(path: Path) -> dict:
             getattr(e, "lineno", None),
             f"not valid JSON ({e}): fix or delete the file",
         ) from e
-    return data if isinstance(data, dict) else {}
+    return carry(data) if isinstance(data, dict) else {}
 
 
 def record_date(entry: dict) -> dt.date | None:

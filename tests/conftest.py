@@ -49,6 +49,19 @@ def site_app(site: Path, **config):
     )
 
 
+@pytest.fixture(scope="session")
+def extracted(tmp_path_factory) -> Path:
+    """The test site's catalogs, extracted and updated like a real checkout:
+    once for the session (it takes seconds), copied for each test."""
+    site = tmp_path_factory.mktemp("extracted")
+    shutil.copytree(DATA / "content", site / "content")
+    copy_translations(site / "translations")
+    runner = site_app(site).test_cli_runner()
+    for step in ("extract", "update"):
+        assert runner.invoke(args=["translate", step]).exit_code == 0
+    return site / "translations"
+
+
 @pytest.fixture
 def app(site: Path):
     """Return an app serving the test site; every language is published."""

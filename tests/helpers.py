@@ -8,6 +8,17 @@ from html.parser import HTMLParser
 # The public address print tests give the app, so prints carry QR codes.
 PRINT_BASE = "https://rights.example.org"
 
+# Near-miss language tags in an address, over the repository's languages: what
+# the reader asked for, where they land (same path and query), in what language.
+NEAR_MISSES = [
+    ("/zh-TW/at-your-door/", "/zh-Hant/at-your-door/", "zh-Hant"),
+    ("/zh-CN/", "/zh-Hans/", "zh-Hans"),
+    ("/pt/rights-card/officer/", "/pt-BR/rights-card/officer/", "pt-BR"),
+    ("/pt-PT/", "/pt-BR/", "pt-BR"),
+    ("/es-MX/traffic-stop/?x=1", "/es/traffic-stop/?x=1", "es"),
+    ("/fil/", "/tl/", "tl"),
+]
+
 
 class Elements(HTMLParser):
     """Collect every start tag with its attributes, and the page's text."""

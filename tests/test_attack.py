@@ -432,6 +432,8 @@ def converter_values(conv: str | None, args: str | None, name: str, site: Site):
             "slug": SLUGS,
             "domain": [*SLUGS, "messages"],
             "token": [site.token, "x"],
+            # A block's history page: real blocks, as the editor names them.
+            "anchor": [suggestions.anchor(m) for m in MSGIDS] + ["b-0000000000"],
         }.get(name, [*TAGS, *SLUGS])
     return one_of_real(real)
 

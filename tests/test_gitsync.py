@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import site_app
 from helpers import parse
-from test_contrib import PASSWORD, decide, login, suggest, upload
+from test_contrib import PASSWORD, csrf_of, decide, login, suggest, upload
 
 from reader.contrib import db as dbmod
 from reader.contrib import gitsync, users
@@ -287,3 +287,79 @@ def test_on_outside_a_work_tree_refuses_to_write(site, tmp_path):
     page = parse(accept(app).get("/translate/es/door/"))
     assert "not in git" in page.plain
     assert po.read_bytes() == before
+
+
+def test_a_reviewers_direct_save_is_committed_as_them_with_no_private_address(
+    app, site, remote
+):
+    db = dbmod.connect(app.config["TRANSLATOR_DB"])
+    rosa_id = users.find_user_id(db, "rosa")
+    db.execute("UPDATE users SET display_name = 'Rosa Ruiz' WHERE id = ?", (rosa_id,))
+    db.close()
+    rosa = login(app.test_client(), "rosa")
+    token = csrf_of(rosa.get("/translate/"))
+    response = rosa.post(
+        "/translate/es/door/save",
+        data={"csrf": token, "msgid": "Stay calm.", "text": "Mantenga la calma."},
+    )
+    assert response.status_code == 302
+    newest, *_ = log(site)
+    assert newest.splitlines() == [
+        f"Rosa Ruiz <rosa@{NOREPLY}>",
+        "Translate door into es: 1 string",
+    ]
+    assert "Mantenga la calma." in run(
+        site, "show", "HEAD:translations/es/LC_MESSAGES/door.po"
+    )
+    assert queue(app).count == 1
+
+
+def test_a_user_name_that_is_an_address_is_never_published(app, site, remote):
+    db = dbmod.connect(app.config["TRANSLATOR_DB"])
+    rosa_id = users.find_user_id(db, "rosa")
+    db.execute(
+        "UPDATE users SET username = 'rosa.ruiz@mail.example' WHERE id = ?", (rosa_id,)
+    )
+    db.close()
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    text = po.read_text("utf-8").replace(
+        'msgid "Stay calm."\nmsgstr ""', 'msgid "Stay calm."\nmsgstr "Calma."'
+    )
+    client = app.test_client()
+    token = csrf_of(client.get("/translate/login"))
+    client.post(
+        "/translate/login",
+        data={
+            "csrf": token,
+            "username": "rosa.ruiz@mail.example",
+            "password": PASSWORD,
+        },
+    )
+    upload(client, "es", "door", text.encode())
+    newest, *_ = log(site)
+    assert newest.splitlines()[0] == f"Rosa <user-{rosa_id}@{NOREPLY}>"
+    assert "mail.example" not in run(site, "log", "--format=%an %ae %cn %ce %B")
+
+
+def test_a_recorded_review_is_committed_as_its_reviewer(app, site, remote):
+    from reader.pofile import load_po
+
+    catalog = load_po(site / "translations/es/LC_MESSAGES/card.po", "es")
+    [missing] = [m.id for m in catalog if m.id and not m.string]
+    rosa = login(app.test_client(), "rosa")
+    token = csrf_of(rosa.get("/translate/"))
+    rosa.post(
+        "/translate/es/card/save",
+        data={"csrf": token, "msgid": missing, "text": "Tarjeta de derechos"},
+    )
+    response = rosa.post("/translate/es/card/review", data={"csrf": token})
+    assert "Review recorded." in parse(rosa.get(response.headers["Location"])).plain
+    newest, *_ = log(site)
+    assert newest.splitlines() == [
+        f"Rosa <rosa@{NOREPLY}>",
+        "Record a native speaker's review of card in es",
+    ]
+    changed = run(site, "show", "--name-only", "--format=", "HEAD").split()
+    assert changed == ["translations/es/reviews.json"]
+    assert '"reviewer": "Rosa"' in run(site, "show", "HEAD:" + changed[0])
+    assert run(site, "status", "--porcelain", "--", changed[0]) == ""

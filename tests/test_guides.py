@@ -18,7 +18,7 @@ from reader.translate import readability, sources
 
 CONTENT = ROOT / "content"
 TRANSLATIONS = ROOT / "translations"
-SAY_THIS = ["rights-card", "at-your-door", "in-public", "in-a-car", "at-work",
+SAY_THIS = ["rights-card", "at-your-door", "in-public", "traffic-stop", "at-work",
             "if-arrested"]  # fmt: skip
 NO_BOX = ["family-plan", "words-to-know", "campaign-statement"]
 
@@ -33,7 +33,8 @@ def phrases(doc) -> list[str]:
 
 def offered_tags() -> list[str]:
     return sorted(
-        p.parent.name.replace("_", "-") for p in TRANSLATIONS.glob("*/published.txt")
+        p.parent.name.replace("_", "-")
+        for p in TRANSLATIONS.glob(f"*/{i18n.PUBLISHED_MARK}")
     )
 
 

@@ -22,7 +22,7 @@ def test_exact_and_close_matches_say_how_close_and_where_from():
         [
             ("at-work", catalog({DISCLAIMER: "Esto es información general."})),
             (
-                "in-a-car",
+                "traffic-stop",
                 catalog({"Stay calm and keep your hands on the wheel.": "Calma."}),
             ),
         ]
@@ -35,7 +35,7 @@ def test_exact_and_close_matches_say_how_close_and_where_from():
     # Punctuation aside the same, but not the same English: never "exact".
     assert close[0].similarity == 99 and not close[0].exact
     edited = memory.matches("Stay calm and keep both hands on the wheel.")
-    assert edited[0].domain == "in-a-car" and 85 <= edited[0].similarity < 100
+    assert edited[0].domain == "traffic-stop" and 85 <= edited[0].similarity < 100
     assert memory.matches("Ask for a lawyer.") == []
 
 

@@ -13,7 +13,7 @@ STATEMENT = ROOT.parent / "shared" / "statement" / "campaign-statement.txt"
 GUIDES = [
     "at-your-door",
     "in-public",
-    "in-a-car",
+    "traffic-stop",
     "at-work",
     "if-arrested",
     "family-plan",

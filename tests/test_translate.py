@@ -74,6 +74,24 @@ def test_changed_paragraph_goes_fuzzy_stale_and_english(runner, client, workflow
     assert row["percent"] < 100 and row["review"] == "review stale"
 
 
+def test_a_review_kept_under_a_documents_old_slug_still_counts(
+    monkeypatch, runner, client, workflow
+):
+    from reader.redirects import REDIRECTS
+
+    site = workflow
+    monkeypatch.setitem(REDIRECTS, "old-door", "door")
+    translate_all(site, "es", "door")
+    assert run(runner, "review", "es", "door", "--by", "Ana").exit_code == 0
+    path = site / "translations" / "es" / "reviews.json"
+    path.write_text(path.read_text("utf-8").replace('"door"', '"old-door"'), "utf-8")
+    assert "Reviewed by a native speaker on" in parse(client.get("/es/door/")).plain
+    # The next review written keeps the record under the new slug only.
+    translate_all(site, "es", "card")
+    assert run(runner, "review", "es", "card", "--by", "Ana").exit_code == 0
+    assert sorted(json.loads(path.read_text("utf-8"))) == ["card", "door"]
+
+
 def test_previous_text_survives_a_second_update_and_msgfmt(runner, workflow):
     site = workflow
     translate_all(site, "es", "door")
@@ -300,7 +318,7 @@ def test_a_language_once_offered_stays_offered_when_the_english_grows(
     for domain in ("messages", "door", "card", "plain"):
         translate_all(site, "es", domain)
     assert "/es/" in offered(app.test_client())
-    assert (site / "translations" / "es" / "published.txt").is_file()
+    assert (site / "translations" / "es" / i18n.PUBLISHED_MARK).is_file()
     # Much new English: Spanish falls far below the threshold.
     new = "\n\n".join(
         f"New paragraph number {i} about your rights." for i in range(200)
@@ -318,6 +336,20 @@ def test_a_language_once_offered_stays_offered_when_the_english_grows(
     # A language never offered still waits for the threshold.
     assert "/ar/" not in offered(restarted)
     assert restarted.get("/ar/").status_code == 404
+
+
+def test_a_mark_under_its_old_name_keeps_the_language_offered(app, site, workflow):
+    from reader import i18n
+
+    app.config["PUBLISH_THRESHOLD"] = 90  # the test Spanish is far from it
+    folder = site / "translations" / "es"
+    (folder / "published.txt").write_text("Offered since 2026-01-01.\n", "utf-8")
+    assert "/es/" in offered(app.test_client())
+    # Renamed once seen, so Weblate's discovery no longer finds a text file.
+    assert not (folder / "published.txt").exists()
+    assert (folder / i18n.PUBLISHED_MARK).read_text("utf-8").startswith("Offered")
+    assert "/es/" in offered(app.test_client())
+    assert "/ar/" not in offered(app.test_client())
 
 
 def offered(client) -> list[str]:

@@ -1,4 +1,4 @@
-"""SQLite for the translator web: accounts, roles, suggestions, history.
+"""SQLite for the translator web: accounts, roles, suggestions, comments, history.
 
 One connection per request (as in Flask's tutorial), WAL mode for concurrent
 workers, and numbered migrations tracked in ``PRAGMA user_version``.
@@ -81,6 +81,21 @@ MIGRATIONS = [
         pushed_at TEXT
     );
     CREATE INDEX pushes_waiting ON pushes (pushed_at, next_try_at);
+    """,
+    # 4: comments on a block, seen by its language's translators; the history
+    # of a language read by language.
+    """
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        lang TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        msgid TEXT NOT NULL,
+        author_id INTEGER NOT NULL REFERENCES users(id),
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+    );
+    CREATE INDEX comments_by_document ON comments (lang, domain);
+    CREATE INDEX history_by_lang ON history (lang, at);
     """,
 ]
 

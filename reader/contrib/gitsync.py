@@ -14,7 +14,7 @@ import re
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,10 @@ MAX_BACKOFF = 3600
 # Variables that would point git at another repository or identity than ours.
 FOREIGN_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG")
 CREDENTIALS = re.compile(r"(//)[^/@\s]+@")
+
+
+# A user name that may stand before the @ of a no-reply address.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class GitError(Exception):
@@ -70,8 +74,14 @@ class Settings:
         """Return how git names ``user`` (or, with no account, ``name``)."""
         if user is None:
             return identity(name, None, None, self.noreply_domain)
+        # A user name that is an address (or holds anything but a plain
+        # name) would publish it in the no-reply one: use the account number.
+        local = user.username if PLAIN_NAME.fullmatch(user.username) else None
         return identity(
-            user.display_name, user.username, user.public_email, self.noreply_domain
+            user.display_name,
+            local or f"user-{user.id}",
+            user.public_email,
+            self.noreply_domain,
         )
 
 
@@ -193,6 +203,19 @@ def commit(settings: Settings, top: Path, path: Path, author: str, text: str) ->
     # Only this path, whatever else is staged: never someone else's edits.
     git(top, "commit", "--quiet", "-m", text, "--", rel, env=env)
     return git(top, "rev-parse", "HEAD").strip()
+
+
+def add(top: Path, path: Path) -> bool:
+    """Start keeping a file the app created; return False if git ignores it
+    (this deployment keeps it out of the repository)."""
+    rel = path.resolve().relative_to(top).as_posix()
+    try:
+        git(top, "check-ignore", "--quiet", "--", rel)
+        return False
+    except GitError:
+        pass  # not ignored (check-ignore exits 1)
+    git(top, "add", "--", rel)
+    return True
 
 
 def unstage(top: Path, path: Path) -> None:
@@ -397,13 +420,10 @@ def queued(app: Flask) -> None:
         worker(app).wake()
 
 
-def resume(app: Flask, get_db: Callable[[], sqlite3.Connection]) -> None:
-    """Once per process, pick up pushes left by an earlier run."""
-    if not pushes_configured(app):
-        return
+def resume(app: Flask) -> None:
+    """Once per process, pick up pushes left by an earlier run: the push
+    thread looks at the queue, so the request that starts it does not."""
     job = worker(app)
-    if job.resumed:
-        return
-    job.resumed = True
-    if waiting(get_db()).count:
+    if not job.resumed:
+        job.resumed = True
         job.wake()

@@ -30,7 +30,14 @@ SMALL_FORM_BYTES = 8 * 1024
 # (12 bytes a character), with its English and the token.
 FORM_BYTES = 64 * 1024
 FORMS = frozenset(
-    {"contrib.suggest", "contrib.decide", "contrib.review", "contrib.logout"}
+    {
+        "contrib.suggest",
+        "contrib.save",
+        "contrib.comment",
+        "contrib.decide",
+        "contrib.review",
+        "contrib.logout",
+    }
 )
 # The upload form's boundaries, part headers, token and fields around the file.
 UPLOAD_MARGIN = 16 * 1024

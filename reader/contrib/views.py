@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import i18n
+from ..catalogs import CONTEXT
 from ..content import get_content
 from ..errors import ReaderError
 from ..languages import SOURCE, Language, find, language, negotiate
@@ -29,7 +30,7 @@ from ..meaning import SILENCEABLE
 from ..translate import checks, memory, status
 from ..translate.workflow import Project
 from ..views import use_language
-from . import gitsync, security, suggestions, users
+from . import comments, gitsync, labels, progress, security, suggestions, users
 from .db import get_db
 from .download import public_copy
 
@@ -88,6 +89,10 @@ def target(lang: str, domain: str) -> Language:
     return found
 
 
+# A block's kind, above it in the editor, in the interface language.
+bp.add_app_template_filter(labels.block_label, "block_label")
+
+
 @bp.app_template_filter("domain_title")
 def domain_title(domain: str) -> str:
     """Return what translators call a domain: a document's English title."""
@@ -95,6 +100,12 @@ def domain_title(domain: str) -> str:
         return _("Site interface (buttons, notices)")
     doc = get_content().get(domain)
     return doc.title if doc is not None else domain
+
+
+@bp.app_template_filter("suggestion_text")
+def suggestion_text(text: str) -> str:
+    """Show a suggestion as people read it: a plural's forms one per line."""
+    return suggestions.shown(text)
 
 
 def msgids(domain: str) -> list[str]:
@@ -119,32 +130,28 @@ def too_large(error):
 
 @bp.route("/")
 def dashboard():
-    """Show every language's progress per document, as `translate status` does."""
+    """Show every language's progress per document, as `translate status` does:
+    the signed-in person's languages first and open, the others folded."""
     rows = status.status(
         project(),
         store=i18n.get_catalogs(),
         content=get_content(),
         reviews=i18n.get_reviews(),
     )
-    by_lang: dict[str, list] = {}
-    for row in rows:
-        by_lang.setdefault(row.language, []).append(row)
-    published = {lang.tag for lang in i18n.reader_languages()}
-    languages = [language(tag.replace("-", "_")) for tag in by_lang]
+    tags = dict.fromkeys(row.language for row in rows)
+    sections = progress.sections(
+        rows,
+        {tag: language(tag.replace("-", "_")) for tag in tags},
+        progress.pending_counts(get_db()),
+        progress.my_languages(g.user),
+        {lang.tag for lang in i18n.reader_languages()},
+    )
     reviews = g.user is not None and (g.user.is_admin or g.user.languages("reviewer"))
     return render_template(
         "contrib/dashboard.html",
-        by_lang=by_lang,
-        languages=languages,
-        published=published,
+        sections=sections,
         pushes=gitsync.waiting(get_db()) if reviews else None,
     )
-
-
-@bp.before_app_request
-def resume_pushes():
-    """Once per process, push what an earlier run left queued."""
-    gitsync.resume(current_app, get_db)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -227,6 +234,7 @@ def editor(lang: str, domain: str):
         show=request.args.get("show", "todo"),
         silenceable=SILENCEABLE,
         exact=exact,
+        comments=comments.for_document(get_db(), lang_.tag, domain),
     )
 
 
@@ -239,9 +247,12 @@ def work(lang_: Language, domain: str, glossary=()) -> list:
     tm = language_memory(lang_.locale)
     for block in items:
         block.pending = [s for s in waiting if s["msgid"] == block.msgid]
-        # What the language already says elsewhere, for a block that needs work.
+        # What the language already says elsewhere, for a block that needs
+        # work (a plural's forms have no match: memory holds single texts).
         block.memory = (
-            [] if block.state == "done" else tm.matches(block.msgid, skip=domain)
+            []
+            if block.state == "done" or block.plural
+            else tm.matches(block.english, skip=domain)
         )
     return items
 
@@ -300,26 +311,76 @@ def attempt(lang: str, domain: str, write, done: str):
     return back(lang, domain)
 
 
-@bp.route("/<lang>/<domain>/suggest", methods=["POST"])
-@login_required
-def suggest(lang: str, domain: str):
-    lang_ = target(lang, domain)
+def posted_key() -> str:
+    """Return the key of the message a block's form is about (its English,
+    after its context if it has one: ``catalogs.key_of``)."""
     msgid = request.form.get("msgid", "")
+    context = request.form.get("context", "")
+    return f"{context}{CONTEXT}{msgid}" if context else msgid
+
+
+def posted(lang: Language, domain: str, msgid: str):
+    """Return the translation a block's form sent, and what a plural needs:
+    one field per plural form (``form-0``, ``form-1`` ...), else ``text``."""
+    try:
+        plural = suggestions.plural_of(project(), lang.tag, domain, msgid)
+    except suggestions.SuggestionError:
+        plural = None
+    if plural is None:
+        return request.form.get("text", ""), None
+    forms = [request.form.get(f"form-{i}", "") for i in range(plural.count)]
+    return suggestions.encode_forms(forms), plural
+
+
+def write_block(lang: str, domain: str, write, done: str):
+    """Take a block's form and hand what it says to ``write`` (a suggestion
+    or a reviewer's save), then go back to the block."""
+    lang_ = target(lang, domain)
+    key = posted_key()
+    text, plural = posted(lang_, domain, key)
+    flags = suggestions.current_flags(project(), lang_.tag, domain, key)
     return attempt(
         lang_.tag,
         domain,
-        lambda: suggestions.suggest(
-            get_db(),
-            g.user,
-            lang_.tag,
-            domain,
-            msgid,
-            request.form.get("text", ""),
-            msgids(domain),
-            suggestions.current_flags(project(), lang_.tag, domain, msgid),
-        ),
-        _("Thank you: your suggestion waits for a reviewer."),
+        lambda: write(lang_.tag, key, text, flags, plural),
+        done,
     )
+
+
+@bp.route("/<lang>/<domain>/suggest", methods=["POST"])
+@login_required
+def suggest(lang: str, domain: str):
+    def write(tag, key, text, flags, plural):
+        suggestions.suggest(
+            get_db(), g.user, tag, domain, key, text, msgids(domain), flags, plural
+        )
+
+    return write_block(
+        lang, domain, write, _("Thank you: your suggestion waits for a reviewer.")
+    )
+
+
+@bp.route("/<lang>/<domain>/save", methods=["POST"])
+@login_required
+def save(lang: str, domain: str):
+    """Let a reviewer write a translation at once, recorded in the history."""
+
+    def write(tag, key, text, flags, plural):
+        suggestions.save(
+            get_db(),
+            project(),
+            g.user,
+            tag,
+            domain,
+            key,
+            text,
+            msgids(domain),
+            flags,
+            plural,
+            request.form.get("version", ""),
+        )
+
+    return write_block(lang, domain, write, _("Saved: readers see it now."))
 
 
 @bp.route("/<lang>/<domain>/fill", methods=["POST"])
@@ -372,7 +433,7 @@ def silence(lang: str, domain: str):
             g.user,
             lang_.tag,
             domain,
-            request.form.get("msgid", ""),
+            posted_key(),
             set(request.form.getlist("check")),
             msgids(domain),
         ),
@@ -417,10 +478,12 @@ def review(lang: str, domain: str):
     if not g.user.can("reviewer", lang_.tag):
         abort(403)
     try:
-        status.review(project(), lang_.locale, domain, g.user.display_name)
+        suggestions.record_review(get_db(), project(), g.user, lang_.tag, domain)
         flash(_("Review recorded."), "ok")
     except ReaderError as e:
         flash(_("Not done: %(reason)s", reason=e.message), "error")
+    except suggestions.SuggestionError as e:
+        flash(_("Not done: %(reason)s", reason=str(e)), "error")
     return back(lang_.tag, domain)
 
 
@@ -480,3 +543,74 @@ def upload(lang: str, domain: str):
         "ok",
     )
     return back(lang_.tag, domain)
+
+
+def target_language(lang: str) -> Language:
+    """Return a language being translated, for pages about no one document;
+    404 for unknown ones (as ``target``)."""
+    found = find(lang, i18n.all_languages())
+    if found is None or found.tag == SOURCE:
+        abort(404)
+    if found.tag != lang:
+        abort(redirect(request.path.replace(f"/{lang}/", f"/{found.tag}/", 1), 301))
+    use_language(found)
+    return found
+
+
+@bp.route("/<lang>/<domain>/comment", methods=["POST"])
+@login_required
+def comment(lang: str, domain: str):
+    """Post a comment on a block for the language's translators and reviewers."""
+    lang_ = target(lang, domain)
+    return attempt(
+        lang_.tag,
+        domain,
+        lambda: comments.add(
+            get_db(),
+            g.user,
+            lang_.tag,
+            domain,
+            posted_key(),
+            request.form.get("text", ""),
+            msgids(domain),
+        ),
+        _("Comment posted."),
+    )
+
+
+@bp.route("/<lang>/<domain>/history/<anchor>")
+@login_required
+def block_history(lang: str, domain: str, anchor: str):
+    """Show everything suggested, decided and said about one block."""
+    lang_ = target(lang, domain)
+    if not comments.may_see(g.user, lang_.tag):
+        abort(403)
+    if not ANCHOR.fullmatch(anchor):
+        abort(404)
+    msgid = next((m for m in msgids(domain) if comments.anchor(m) == anchor), None)
+    if msgid is None:
+        abort(404)
+    return render_template(
+        "contrib/history.html",
+        lang=lang_,
+        domain=domain,
+        msgid=msgid,
+        english=comments.english(msgid),
+        anchor=anchor,
+        events=comments.block_history(get_db(), lang_.tag, domain, msgid),
+    )
+
+
+@bp.route("/<lang>/history")
+@login_required
+def language_history(lang: str):
+    """Show the latest suggestions, decisions and comments of a language."""
+    lang_ = target_language(lang)
+    if not comments.may_see(g.user, lang_.tag):
+        abort(403)
+    return render_template(
+        "contrib/history.html",
+        lang=lang_,
+        events=comments.language_history(get_db(), lang_.tag),
+        label=comments.action_label,
+    )

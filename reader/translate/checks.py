@@ -10,13 +10,21 @@ number of sentences, a suspicious length.
 A reviewer silences one check for one message with a flag, as in Weblate:
 ``#, ignore-numbers``, ``ignore-urls``, ``ignore-same``, ``ignore-sentences``,
 ``ignore-glossary``, ``ignore-length`` (see ``docs/translating.md``).
+
+The error checkers, which the translator web runs on every suggestion and
+upload, raise ``CheckError``: its English template is marked with ``N_`` for
+the interface catalog, so the web shows it translated (``contrib.labels``);
+``str()`` stays English for the command line and Babel. The warnings and the
+glossary check are only reported by ``check_catalog`` (``translate check``),
+in English.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message, TranslationError
@@ -40,6 +48,50 @@ _EM = re.compile(r"(?<![*\\])\*(?!\*)|(?<![\w\\_])_(?!_)|(?<!_)_(?![\w_])")
 _CJK = ("zh", "ja", "ko")
 
 
+def N_(template: str) -> str:
+    """Mark a check's message for the interface catalog; return it as it is.
+
+    Babel extracts ``N_`` by default, as ``flask translate extract`` does.
+    """
+    return template
+
+
+@dataclass(frozen=True)
+class Text:
+    """An English template (%(name)s placeholders) and its values; a value may
+    be a ``Text`` of its own, translated apart."""
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, translate: Callable[[str], str] = str) -> str:
+        """Return the text, each template passed through ``translate``."""
+        values = {
+            k: v.render(translate) if isinstance(v, Text) else v
+            for k, v in self.params.items()
+        }
+        try:
+            return translate(self.template) % values
+        except (KeyError, ValueError, TypeError):
+            # A translation whose placeholders are broken: say it in English.
+            return self.template % values
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class CheckError(TranslationError):
+    """A check's failure, as a ``Text`` to translate; ``str()`` is the English."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.text = Text(template, params)
+        super().__init__(str(self.text))
+
+
+# TRANSLATORS: in a check message, "missing: none" or "added: none": nothing is.
+_NONE = Text(N_("none"))
+
+
 def _pairs(message: Message):
     """Yield (source, translation) pairs of a message that is in use."""
     if not message.id or not is_current(message):
@@ -58,16 +110,35 @@ def _found(pattern: re.Pattern, text: str) -> Counter:
     )
 
 
-def _differs(
-    pattern: re.Pattern, source: str, string: str, what: str, fix: str
-) -> None:
+def _differs(pattern: re.Pattern, source: str, string: str, template: str) -> None:
+    """Raise ``template`` (with %(missing)s and %(added)s) if the matches of
+    ``pattern`` differ between the English and the translation."""
     want, got = _found(pattern, source), _found(pattern, string)
     if want != got:
-        lost = ", ".join(sorted((want - got).elements())) or "none"
-        added = ", ".join(sorted((got - want).elements())) or "none"
-        raise TranslationError(
-            f"{what} differ (missing: {lost}; added: {added}): {fix}"
+        raise CheckError(
+            template,
+            missing=", ".join(sorted((want - got).elements())) or _NONE,
+            added=", ".join(sorted((got - want).elements())) or _NONE,
         )
+
+
+def _changes(problem: str) -> Text | str:
+    """Return a "missing a, b; added c" report of ``meaning`` as a ``Text``."""
+    parts = dict(part.split(" ", 1) for part in problem.split("; ") if " " in part)
+    if set(parts) == {"missing", "added"}:
+        # TRANSLATORS: numbers or web addresses the translation lacks, and those
+        # it has that the English has not; shown inside another check message.
+        text = Text(N_("missing %(missing)s; added %(added)s"), parts)
+    elif set(parts) == {"missing"}:
+        # TRANSLATORS: numbers or web addresses the translation lacks.
+        text = Text(N_("missing %(missing)s"), parts)
+    elif set(parts) == {"added"}:
+        # TRANSLATORS: numbers or web addresses the English has not.
+        text = Text(N_("added %(added)s"), parts)
+    else:
+        return problem
+    # Should the report change shape, it is shown as it is, in English.
+    return text if str(text) == problem else problem
 
 
 def placeholders(catalog: Catalog | None, message: Message) -> None:
@@ -77,8 +148,12 @@ def placeholders(catalog: Catalog | None, message: Message) -> None:
             _PLACEHOLDER,
             source,
             string,
-            "placeholders",
-            "copy each placeholder exactly, untranslated",
+            # TRANSLATORS: %(missing)s and %(added)s list placeholders such as
+            # %(name)s, or the word "none".
+            N_(
+                "placeholders differ (missing: %(missing)s; added: %(added)s): "
+                "copy each placeholder exactly, untranslated"
+            ),
         )
 
 
@@ -89,8 +164,10 @@ def links(catalog: Catalog | None, message: Message) -> None:
             _LINK,
             source,
             string,
-            "link targets",
-            "keep every [text](target) target as in the English",
+            N_(
+                "link targets differ (missing: %(missing)s; added: %(added)s): "
+                "keep every [text](target) target as in the English"
+            ),
         )
 
 
@@ -101,8 +178,10 @@ def inline_code(catalog: Catalog | None, message: Message) -> None:
             _CODE,
             source,
             string,
-            "inline code spans",
-            "copy `code` spans exactly, untranslated",
+            N_(
+                "inline code spans differ (missing: %(missing)s; added: "
+                "%(added)s): copy `code` spans exactly, untranslated"
+            ),
         )
 
 
@@ -111,40 +190,67 @@ def no_html(catalog: Catalog | None, message: Message) -> None:
     for source, string in _pairs(message):
         extra = set(_HTML.findall(string)) - set(_HTML.findall(source))
         if extra:
-            raise TranslationError(
-                f"raw HTML {', '.join(sorted(extra))}: use Markdown (**bold**, "
-                "*emphasis*) instead; HTML is removed before the page is shown"
+            raise CheckError(
+                N_(
+                    "raw HTML %(tags)s: use Markdown (**bold**, *emphasis*) "
+                    "instead; HTML is removed before the page is shown"
+                ),
+                tags=", ".join(sorted(extra)),
             )
 
 
 def emphasis(catalog: Catalog | None, message: Message) -> None:
     """Bold and emphasis markers come in pairs, as in the English."""
+    unbalanced = (
+        (
+            _STRONG,
+            N_(
+                "bold (**) markers are unbalanced or missing: put them around "
+                "the words that match the English"
+            ),
+        ),
+        (
+            _EM,
+            N_(
+                "emphasis (*) markers are unbalanced or missing: put them around "
+                "the words that match the English"
+            ),
+        ),
+    )
     for source, string in _pairs(message):
-        for pattern, name in ((_STRONG, "bold (**)"), (_EM, "emphasis (*)")):
-            n = len(pattern.findall(string))
-            if n % 2 or (n == 0) != (len(pattern.findall(source)) == 0):
-                raise TranslationError(
-                    f"{name} markers are unbalanced or missing: put them around the "
-                    "words that match the English"
-                )
+        for pattern, template in unbalanced:
+            n, want = len(pattern.findall(string)), len(pattern.findall(source))
+            # Paired as in the English: an English that names a marker on
+            # its own, such as "bold (**) markers", is kept as it is.
+            if n % 2 != want % 2 or (n == 0) != (want == 0):
+                raise CheckError(template)
 
 
 def whitespace(catalog: Catalog | None, message: Message) -> None:
     """Leading and trailing whitespace and newlines match the English."""
     for source, string in _pairs(message):
-        for side, a, b in (
+        for template, a, b in (
             (
-                "start",
+                # TRANSLATORS: %(english)s and %(translation)s are the spaces
+                # or line breaks of each, in quotes ('' is none).
+                N_(
+                    "whitespace at the start differs from the English "
+                    "(%(english)s vs %(translation)s): remove or add it"
+                ),
                 source[: len(source) - len(source.lstrip())],
                 string[: len(string) - len(string.lstrip())],
             ),
-            ("end", source[len(source.rstrip()) :], string[len(string.rstrip()) :]),
+            (
+                N_(
+                    "whitespace at the end differs from the English "
+                    "(%(english)s vs %(translation)s): remove or add it"
+                ),
+                source[len(source.rstrip()) :],
+                string[len(string.rstrip()) :],
+            ),
         ):
             if a != b:
-                raise TranslationError(
-                    f"whitespace at the {side} differs from the English "
-                    f"({a!r} vs {b!r}): remove or add it"
-                )
+                raise CheckError(template, english=repr(a), translation=repr(b))
 
 
 def formatting(catalog: Catalog | None, message: Message) -> None:
@@ -158,25 +264,66 @@ def formatting(catalog: Catalog | None, message: Message) -> None:
     ):
         return
     if is_current(message) and (problem := message_format_problem(message)):
-        raise TranslationError(problem)
+        raise _format_error(problem)
+
+
+_UNKNOWN_PLACEHOLDER = re.compile(r"the placeholder (%\(\w+\)s) is not in the English")
+
+
+def _format_error(problem: str) -> TranslationError:
+    """Return ``catalogs.format_problem``'s report as a ``CheckError``."""
+    if found := _UNKNOWN_PLACEHOLDER.match(problem):
+        error = CheckError(
+            N_(
+                "the placeholder %(placeholder)s is not in the English: copy the "
+                "English placeholders exactly"
+            ),
+            placeholder=found.group(1),
+        )
+    else:
+        error = CheckError(
+            # TRANSLATORS: %(percent)s is '%', %(escaped)s is %%, and
+            # %(example)s is a placeholder such as %(name)s; keep all three.
+            N_(
+                "a lone %(percent)s breaks this text: write %(escaped)s for a "
+                "percent sign, and copy each %(example)s placeholder exactly as "
+                "in the English"
+            ),
+            percent="'%'",
+            escaped="%%",
+            example="%(name)s",
+        )
+    # Should the report change, it is shown as it is, in English.
+    return error if str(error) == problem else TranslationError(problem)
 
 
 def bidi_controls(catalog: Catalog | None, message: Message) -> None:
     """A translation adds no bidi embedding, override or isolate characters."""
     for source, string in _pairs(message):
         if problem := meaning.bidi_problem(source, string):
-            raise TranslationError(problem)
+            extra = set(meaning.BIDI_CONTROLS.findall(string))
+            extra -= set(meaning.BIDI_CONTROLS.findall(source))
+            error = CheckError(
+                N_(
+                    "direction control characters (%(codes)s) can make numbers "
+                    "show in another order: remove them; the reader keeps "
+                    "numbers, phone numbers and form numbers in order itself"
+                ),
+                codes=", ".join(f"U+{ord(c):04X}" for c in sorted(extra)),
+            )
+            raise error if str(error) == problem else TranslationError(problem)
 
 
-def _same_as_english(message: Message, check: str, find, what: str) -> None:
-    """Raise if ``find`` sees a difference from the English in ``message``,
-    unless a reviewer silenced ``check``; ``what`` says what to do."""
+def _same_as_english(message: Message, check: str, find, template: str) -> None:
+    """Raise ``template`` (with %(problem)s and %(flag)s) if ``find`` sees a
+    difference from the English in ``message``, unless a reviewer silenced
+    ``check``."""
     if meaning.silenced(message.flags, check):
         return
     for source, string in _pairs(message):
         if problem := find(source, string):
-            raise TranslationError(
-                what.format(problem=problem) + f"'#, {meaning.flag(check)}'"
+            raise CheckError(
+                template, problem=_changes(problem), flag=meaning.flag(check)
             )
 
 
@@ -186,9 +333,13 @@ def numbers(catalog: Catalog | None, message: Message) -> None:
         message,
         meaning.NUMBERS,
         meaning.number_problem,
-        "numbers differ from the English ({problem}): a changed number changes "
-        "the law; write each as in the English (local digits are fine), or have "
-        "a reviewer add ",
+        # TRANSLATORS: %(problem)s is e.g. "missing 100; added 10"; %(flag)s is
+        # a flag to copy as it is (ignore-numbers).
+        N_(
+            "numbers differ from the English (%(problem)s): a changed number "
+            "changes the law; write each as in the English (local digits are "
+            "fine), or have a reviewer add '#, %(flag)s'"
+        ),
     )
 
 
@@ -198,8 +349,10 @@ def urls(catalog: Catalog | None, message: Message) -> None:
         message,
         meaning.URLS,
         meaning.address_problem,
-        "URLs or e-mail addresses differ from the English ({problem}): copy them "
-        "exactly, or have a reviewer add ",
+        N_(
+            "URLs or e-mail addresses differ from the English (%(problem)s): copy "
+            "them exactly, or have a reviewer add '#, %(flag)s'"
+        ),
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import legal
-from ..catalogs import CatalogStore, Stats, singular
+from ..catalogs import CatalogStore, Stats, key_of
 from ..content import ContentStore
 from ..errors import CatalogError, ContentError
 from ..i18n import INTERFACE
@@ -55,7 +55,7 @@ def domain_msgids(project: Project, content: ContentStore, domain: str) -> list[
             return document_msgids(doc)
     if not project.template(domain).exists():
         return []  # not extracted yet: nothing to count
-    return [singular(m.id) for m in read_template(project, domain) if m.id]
+    return [key_of(m) for m in read_template(project, domain) if m.id]
 
 
 def status(

@@ -29,7 +29,13 @@ log = logging.getLogger(__name__)
 
 PROJECT = "Rights Reader"
 COPYRIGHT = "Rights Reader contributors"
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+# Babel's defaults include N_, which marks the checks' messages (checks.py).
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "lazy_gettext": None,
+    "_l": None,
+    "lazy_pgettext": ((1, "c"), 2),
+}
 BUGS = "docs/translating.md"
 MARKDOWN = "reader.segment:extract_markdown"
 
@@ -212,10 +218,12 @@ def start_catalog(template: Catalog, locale: str) -> Catalog:
     catalog.revision_date = dt.datetime.now(dt.UTC)
     for message in template:
         if message.id:
-            catalog[message.id] = message.clone()
-            catalog[message.id].string = (
+            entry = message.clone()
+            entry.string = (
                 "" if isinstance(message.id, str) else ("",) * catalog.num_plurals
             )
+            # Keyed by msgid and context: "Sign in" and its "page title" sense.
+            catalog[message.id] = entry
     return catalog
 
 
@@ -237,6 +245,11 @@ def merge(catalog: Catalog, template: Catalog) -> None:
         # it as many as the language has (Korean one, Arabic six).
         if message.pluralizable and not any(message.string or ()):
             message.string = ("",) * catalog.num_plurals
+        elif message.pluralizable:
+            # A singular matched (fuzzy) to a new plural: Babel gives it the
+            # template's two forms, whatever the language has.
+            forms = tuple(message.string)[: catalog.num_plurals]
+            message.string = forms + ("",) * (catalog.num_plurals - len(forms))
         if not message.id or not message.fuzzy:
             continue
         if message.previous_id:

@@ -39,7 +39,7 @@ def test_the_index_opens_on_the_card_and_three_situations(tab, server_url, lang)
         f"/{lang}/rights-card/",
         f"/{lang}/at-your-door/",
         f"/{lang}/in-public/",
-        f"/{lang}/in-a-car/",
+        f"/{lang}/traffic-stop/",
     ]
     assert all(link["bottom"] <= PHONE["height"] for link in links[:4]), links[:4]
     # The statement is not among the guides.

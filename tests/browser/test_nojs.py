@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import NEAR_MISSES
 
 from .support import PHONE, goto
 
@@ -66,17 +67,7 @@ def test_footer_and_not_found_lead_back_without_javascript(nojs, server_url):
     page.wait_for_url(server_url + "/es/")
 
 
-@pytest.mark.parametrize(
-    ("asked", "landed", "lang"),
-    [
-        ("/zh-TW/at-your-door/", "/zh-Hant/at-your-door/", "zh-Hant"),
-        ("/zh-CN/", "/zh-Hans/", "zh-Hans"),
-        ("/pt/rights-card/", "/pt-BR/rights-card/", "pt-BR"),
-        ("/pt-PT/", "/pt-BR/", "pt-BR"),
-        ("/es-MX/in-a-car/", "/es/in-a-car/", "es"),
-        ("/fil/", "/tl/", "tl"),
-    ],
-)
+@pytest.mark.parametrize(("asked", "landed", "lang"), NEAR_MISSES)
 def test_a_near_miss_tag_lands_on_the_best_language(
     nojs, server_url, asked, landed, lang
 ):
