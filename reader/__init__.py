@@ -19,6 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # before readers are offered it; checked again every few seconds.
         PUBLISH_THRESHOLD=80,
         PUBLISH_CHECK_SECONDS=2.0,
+        # A repeat request is answered from memory; the files a page is made
+        # from are checked again at most this often (a saved edit shows then).
+        FRONT_CHECK_SECONDS=1.0,
         PAGE_CACHE_SIZE=1024,
         # Where printed QR codes and invite links point. Never the request's
         # host: unset, prints carry the page's path and no QR code.

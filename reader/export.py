@@ -1,18 +1,19 @@
 """Static export: the whole reader as files for any static host or a USB stick.
 
-Frozen-Flask requests every page and PDF and writes them out with relative
-links, so the folder works from a web server, a CDN, or ``file://``. Each
+Every page and PDF is requested from the app, in one process per core, and
+written out with relative links, so the folder works from a web server, a
+CDN, or ``file://``; text files get .gz and .br forms beside them. Each
 language also gets an offline ZIP (its pages and PDFs, with English) to pass
-from phone to phone. The export is deterministic and checks its own links.
+from phone to phone. The export is deterministic, checks its own links, and
+into an earlier export rewrites only what changed (reader/manifest.py).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import tempfile
-import warnings
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,60 +23,26 @@ import click
 from flask import Blueprint, Flask, current_app, url_for
 from flask.cli import with_appcontext
 
-from . import i18n
+from . import exportplan, freeze, i18n
 from .content import get_content
+from .exportplan import HTML_ENDPOINTS, MARKER, ZIPS, pages
+from .freeze import (
+    copy_files,
+    copy_static,
+    digest,
+    exporting_app,
+    render,
+    static_files,
+    url_path,
+)
 from .languages import SOURCE
 from .printing.pdf import PdfCache
 from .printing.views import pdf_response
 from .views import resolve
 
 bp = Blueprint("export", __name__)
-
-MARKER = ".rights-reader-export"
 # Fixed timestamp for ZIP entries: the same input gives the same bytes.
 EPOCH = (2020, 1, 1, 0, 0, 0)
-
-
-def pages(languages: list[str], phone: bool = False) -> Iterator[tuple[str, dict]]:
-    """Yield (endpoint, values) for every page and PDF in ``languages`` (tags).
-
-    The phone pack (``phone``) has the pages, the card's PDF and its pictures:
-    no print views and none of the PDFs made for printing on paper.
-    """
-    yield "reader.chooser", {}
-    docs = get_content().all()
-    for tag in languages:
-        yield "reader.index", {"lang": tag}
-        yield "reader.credits", {"lang": tag}
-        if not phone:
-            for paper in ("letter", "a4"):
-                yield "print.pack_pdf", {"lang": tag, "paper": paper}
-        for doc in docs:
-            page = {"lang": tag, "slug": doc.slug}
-            yield "reader.document", page
-            if not phone:
-                yield "print.guide", page
-                for paper in ("letter", "a4"):
-                    yield "print.guide_pdf", {**page, "paper": paper}
-            if doc.has_section("officer"):
-                yield "reader.officer", page
-            if doc.kind == "card":
-                yield "print.card_pdf", page
-                for side in ("front", "back"):
-                    yield "print.card_image", {**page, "side": side}
-                if not phone:
-                    for paper in ("letter", "a4"):
-                        yield "print.sheet_pdf", {**page, "paper": paper}
-
-
-HTML_ENDPOINTS = {
-    "reader.chooser",
-    "reader.index",
-    "reader.credits",
-    "reader.document",
-    "reader.officer",
-    "print.guide",
-}
 
 
 def page_paths(languages: list[str]) -> list[str]:
@@ -85,44 +52,6 @@ def page_paths(languages: list[str]) -> list[str]:
         for endpoint, values in pages(languages)
         if endpoint in HTML_ENDPOINTS
     ]
-
-
-def exporting_app(config: dict, languages: list[str] | None, pdfs: PdfCache) -> Flask:
-    """Return an app that renders relative links for ``languages`` (or all)."""
-    from . import create_app
-
-    app = create_app(
-        {
-            **config,
-            "EXPORT_LANGUAGES": languages,
-            "FREEZER_RELATIVE_URLS": True,
-            "FREEZER_REMOVE_EXTRA_FILES": True,
-            "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,
-        }
-    )
-    # PDFs do not depend on the language list: share them between exports.
-    app.extensions["reader.pdfs"] = pdfs
-    return app
-
-
-def freeze(config: dict, out: Path, languages: list[str], pdfs: PdfCache) -> int:
-    """Write the reader for ``languages`` into ``out``; return the file count.
-
-    ``PHONE_PACK`` in ``config`` leaves out what is only for printing.
-    """
-    from flask_frozen import Freezer, MissingURLGeneratorWarning
-
-    app = exporting_app(config, languages, pdfs)
-    app.config["FREEZER_DESTINATION"] = str(out)
-    freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
-    phone = bool(config.get("PHONE_PACK"))
-    freezer.register_generator(lambda: pages(languages, phone))
-    with app.app_context(), warnings.catch_warnings():
-        # The offline ZIP and /healthz are left out of exports on purpose.
-        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-        urls = freezer.freeze()
-    (out / MARKER).write_text("Made by flask --app reader export.\n", encoding="utf-8")
-    return len(urls)
 
 
 class _Links(HTMLParser):
@@ -173,47 +102,87 @@ def zip_folder(folder: Path) -> bytes:
     return buf.getvalue()
 
 
+def pack_folder(app: Flask, tag: str, folder: Path, files_from: Path | None = None):
+    """Write one language's offline pack, with English, into ``folder``: its
+    pages rendered by ``app`` (an offline app), its PDFs and pictures copied
+    from an export in ``files_from`` (the same bytes) or else rendered."""
+    languages = [tag] if tag == SOURCE else [SOURCE, tag]
+    app.config["EXPORT_LANGUAGES"] = languages
+    with app.test_request_context():
+        phone = app.config["PHONE_PACK"]
+        urls = [(e, url_for(e, **v)) for e, v in pages(languages, phone)]
+    copied = [url_path(u) for e, u in urls if files_from and e not in HTML_ENDPOINTS]
+    render(app, [u for _, u in urls if url_path(u) not in copied], folder, False)
+    copy_files(copied, files_from, folder)
+    copy_static(app, static_files(app), folder, encode=False)
+    if missing := broken_links(folder):
+        raise RuntimeError("offline pack has broken links: " + "; ".join(missing))
+
+
 def offline_pack(config: dict, tag: str, pdfs: PdfCache, full: bool = False) -> bytes:
     """Return one language's offline ZIP, with English: the phone pack (pages,
     the card's PDF and pictures) or, if ``full``, every PDF for printing too."""
-    languages = [tag] if tag == SOURCE else [SOURCE, tag]
+    app = exporting_app({**config, "OFFLINE": True, "PHONE_PACK": not full}, None, pdfs)
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "rights-reader"
-        out.mkdir()
-        pack = {**config, "OFFLINE": True, "PHONE_PACK": not full}
-        freeze(pack, out, languages, pdfs)
-        if missing := broken_links(out):
-            raise RuntimeError("offline pack has broken links: " + "; ".join(missing))
-        return zip_folder(out)
+        folder = Path(tmp) / "rights-reader"
+        folder.mkdir()
+        pack_folder(app, tag, folder)
+        return zip_folder(folder)
+
+
+def zip_task(tag: str, name: str, out: str) -> tuple[str, str, int]:
+    """Write one offline ZIP of an export in this process, from its files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "rights-reader"
+        folder.mkdir()
+        pack_folder(freeze.offline_app(ZIPS[name]), tag, folder, Path(out))
+        data = zip_folder(folder)
+    freeze.write(Path(out) / tag / name, data)
+    return f"{tag}/{name}", digest(data), freeze.peak()
 
 
 @dataclass
 class ExportReport:
-    """What an export wrote and whether its links hold."""
+    """What an export wrote, what it kept from the last one, and whether its
+    links hold. ``peak_kb`` is each process's peak memory (KB)."""
 
     files: int = 0
     zips: dict[str, int] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    jobs: int = 1
+    peak_kb: dict[int, int] = field(default_factory=dict)
 
 
-def export_site(config: dict, out: Path) -> ExportReport:
-    """Export every published language to ``out``, with an offline ZIP each."""
+def export_site(config: dict, out: Path, jobs: int | None = None) -> ExportReport:
+    """Export every published language to ``out``, with an offline ZIP each,
+    in ``jobs`` processes (one per core by default). Into an earlier export,
+    only files whose inputs changed are made again (see reader/manifest.py)."""
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise click.ClickException(
             f"{out} is not empty and is not an earlier export: choose an empty "
             "folder (an export replaces everything in it)"
         )
     out.mkdir(parents=True, exist_ok=True)
-    pdfs = PdfCache(1 << 30)
-    with exporting_app(config, None, pdfs).app_context():
-        tags = [lang.tag for lang in i18n.reader_languages()]
-    report = ExportReport(files=freeze(config, out, tags, pdfs))
-    for tag in tags:
-        for name, full in ZIPS.items():
-            data = offline_pack(config, tag, pdfs, full)
-            (out / tag / name).write_bytes(data)
-            report.zips[f"{tag}/{name}"] = len(data)
+    plan = exportplan.Plan(config, out)
+    report = ExportReport(jobs=jobs or os.cpu_count() or 1)
+    with exportplan.workers(report.jobs, config, plan.tags) as submit:
+        for built, (pid, kb) in submit(freeze.run, plan.tasks(out)):
+            plan.record(built)
+            report.rebuilt += [b.path for b in built]
+            report.peak_kb[pid] = max(kb, report.peak_kb.get(pid, 0))
+        for path, hash_, (pid, kb) in submit(zip_task, plan.zip_tasks(out)):
+            plan.record_zip(path, hash_)
+            report.rebuilt.append(path)
+            report.peak_kb[pid] = max(kb, report.peak_kb.get(pid, 0))
+    report.rebuilt += plan.write_shared(out)
+    report.deleted = plan.finish(out)
+    report.files = len(plan.outputs) - len(plan.moved)
+    report.zips = {p: (out / p).stat().st_size for p in sorted(plan.zips)}
     report.broken = broken_links(out)
+    pid, kb = freeze.peak()
+    report.peak_kb[pid] = max(kb, report.peak_kb.get(pid, 0))
     return report
 
 
@@ -221,10 +190,6 @@ def app_settings(app: Flask) -> dict:
     """Return the settings an export app copies from ``app``."""
     keys = ("CONTENT_DIR", "TRANSLATIONS_DIR", "PUBLISH_THRESHOLD", "PUBLIC_BASE_URL")
     return {key: app.config[key] for key in keys}
-
-
-# The phone pack, and the full pack with every PDF for printing.
-ZIPS = {"offline.zip": False, "offline-full.zip": True}
 
 
 @bp.route("/<lang>/offline.zip")
@@ -262,11 +227,21 @@ def offline_download(lang: str, full: bool):
 
 @click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes (default: one per core).",
+)
 @with_appcontext
-def export_command(directory: Path) -> None:
-    """Write the whole reader as static files into DIRECTORY."""
-    report = export_site(app_settings(current_app), directory)
-    click.echo(f"wrote {report.files} files to {directory}")
+def export_command(directory: Path, jobs: int | None) -> None:
+    """Write the whole reader as static files into DIRECTORY; into an earlier
+    export, rewrite only what changed."""
+    report = export_site(app_settings(current_app), directory, jobs)
+    click.echo(
+        f"{report.files} files in {directory}: {len(report.rebuilt)} made, "
+        f"{len(report.deleted)} deleted, in {report.jobs} process(es)"
+    )
     for name, size in report.zips.items():
         click.echo(f"  {name} {size // 1024} KB")
     if report.broken:

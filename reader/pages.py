@@ -90,6 +90,9 @@ def respond(page: Page, status: int = 200) -> Response:
         response.cache_control.public = True
         response.cache_control.no_cache = True
         response.make_conditional(request)
+        # Werkzeug dates the response here; the server dates it when it sends
+        # it. One Date header, and a front cache entry that never goes stale.
+        del response.headers["Date"]
     return response
 
 
@@ -98,7 +101,7 @@ def cached_page(
     build: Callable[[], str],
     files: list[str],
     status: int = 200,
-    front: bool = True,
+    vary: tuple[str, Hashable] | None = None,
 ):
     """Serve a page from the cache; ``files`` are the files it is made from.
 
@@ -106,8 +109,10 @@ def cached_page(
     which every page lists, and the script root its links start with:
     everything a page depends on besides ``key``. ``build`` must read the
     files itself (after their versions are taken here), never use what was
-    read before. Unless ``front`` is false (a page that differs by request
-    header), the front cache may answer the next requests for it.
+    read before. The front cache may answer the next requests for it; a page
+    that differs by a request header names it in ``vary``: its WSGI name and
+    what the view made of it (for the chooser, the negotiated languages), so
+    that requests whose header means the same share one entry.
     """
     from .i18n import reader_languages
 
@@ -117,28 +122,41 @@ def cached_page(
     page = current_app.extensions["reader.pages"].get(
         (key, versions, langs, request.script_root, status), build, last_modified
     )
-    if front and status == 200 and not request.query_string:
-        request.environ[FRONT_KEY] = (tuple(files), versions)
+    if status == 200 and not request.query_string:
+        request.environ[FRONT_KEY] = FrontDeps(tuple(files), versions, vary)
     return respond(page, status)
 
 
 FRONT_KEY = "reader.front"
+# Raw header values remembered with what they mean (an encoding, a language):
+# a few hundred cover the browsers readers use; more are worked out again.
+MEMO_SIZE = 256
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
+class FrontDeps:
+    """What a view tells the front cache about the page it sent."""
+
+    files: tuple[str, ...]
+    versions: tuple
+    vary: tuple[str, Hashable] | None = None
+
+
 class FrontEntry:
     """A page as last sent, with the files it was made from."""
 
-    headers: list[tuple[str, str]]
-    body: bytes
-    files: tuple[str, ...]
-    versions: tuple
-    made: float
+    __slots__ = ("headers", "body", "files", "versions", "made", "checked")
 
-    def fresh(self, seconds: float) -> bool:
-        """Tell whether no file changed and the published set is recent."""
-        if time.monotonic() - self.made >= seconds:
-            return False
+    def __init__(self, headers, body: bytes, deps: FrontDeps, now: float) -> None:
+        self.headers = headers
+        self.body = body
+        self.files = deps.files
+        self.versions = deps.versions
+        self.made = self.checked = now
+
+    def unchanged(self) -> bool:
+        """Tell whether every file the page is made from is as it was."""
         return all(
             file_version(f) == v for f, v in zip(self.files, self.versions, strict=True)
         )
@@ -148,41 +166,103 @@ class FrontCache:
     """WSGI middleware that answers repeat requests for unchanged pages from
     memory, before Flask routes them.
 
-    An entry is used only while every file it was made from is unchanged on
-    disk (checked with a stat per file on each request), so a saved
-    translation still shows on the next request, and for at most
-    ``PUBLISH_CHECK_SECONDS``, after which Flask serves it again and checks
-    which languages are published. Conditional and query requests always go
-    to Flask.
+    An entry is used while every file it was made from is unchanged on disk,
+    checked with a stat per file at most every ``check`` seconds (so a saved
+    translation shows within that time), and for at most ``seconds``
+    (``PUBLISH_CHECK_SECONDS``), after which Flask serves it again and checks
+    which languages are published. A page that varies by a header (the
+    chooser, by Accept-Language) is kept once per meaning of the header, not
+    per spelling. Conditional and query requests always go to Flask.
     """
 
-    def __init__(self, wsgi_app, seconds: float, size: int) -> None:
+    def __init__(self, wsgi_app, seconds: float, size: int, check: float = 1) -> None:
         self.wsgi_app = wsgi_app
         self.seconds = seconds
+        self.check = check
         self.size = size
-        self.entries: dict[tuple[str, str, str | None], FrontEntry] = {}
+        self.entries: dict[tuple, FrontEntry] = {}
         self.hits = 0
+        # Accept-Encoding as sent -> the encoding it asks for.
+        self._codings: dict[str | None, str | None] = {}
+        # (script root, path) -> the WSGI name of the header the page varies by.
+        self._varies: dict[tuple[str, str], str] = {}
+        # (script root, path, header as sent) -> what the view made of it.
+        self._variants: OrderedDict[tuple, Hashable] = OrderedDict()
+
+    def coding(self, accept_encoding: str | None) -> str | None:
+        """Return the encoding a client asks for, remembered per header value."""
+        coding = self._codings.get(accept_encoding, _UNKNOWN)
+        if coding is _UNKNOWN:
+            coding = choose(accept_encoding, ENCODINGS)
+            if len(self._codings) >= MEMO_SIZE:
+                self._codings.clear()
+            self._codings[accept_encoding] = coding
+        return coding
+
+    def variant(self, where: tuple[str, str], environ) -> Hashable:
+        """Return what the varying header of this request meant last time,
+        None for a page that does not vary, or _UNKNOWN."""
+        header = self._varies.get(where)
+        if header is None:
+            return None
+        try:
+            key = (*where, environ.get(header))
+            variant = self._variants[key]
+            self._variants.move_to_end(key)
+        except KeyError:  # not seen (or just dropped by another thread)
+            return _UNKNOWN
+        return variant
+
+    def remember(self, where: tuple[str, str], environ, vary) -> Hashable:
+        """Keep what a view made of the header this page varies by."""
+        if vary is None:
+            return None
+        header, variant = vary
+        self._varies[where] = header
+        self._variants[(*where, environ.get(header))] = variant
+        try:
+            while len(self._variants) > MEMO_SIZE:
+                self._variants.popitem(last=False)
+        except KeyError:  # another thread emptied it first
+            pass
+        return variant
+
+    def fresh(self, entry: FrontEntry) -> bool:
+        """Tell whether an entry may still be sent, stat-ing its files at most
+        every ``check`` seconds."""
+        now = time.monotonic()
+        if now - entry.made >= self.seconds:
+            return False
+        if now - entry.checked < self.check:
+            return True
+        if not entry.unchanged():
+            return False
+        entry.checked = now
+        return True
 
     def __call__(self, environ, start_response):
-        cacheable = (
-            environ.get("REQUEST_METHOD") == "GET"
-            and not environ.get("QUERY_STRING")
-            and "HTTP_IF_NONE_MATCH" not in environ
-            and "HTTP_IF_MODIFIED_SINCE" not in environ
-        )
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("QUERY_STRING")
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return self.wsgi_app(environ, start_response)
         # Links in a page start with the script root (a proxy's prefix), and
         # each encoding is sent as it was made for the first client to ask.
-        path = (
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", ""),
-            choose(environ.get("HTTP_ACCEPT_ENCODING"), ENCODINGS),
-        )
-        if cacheable:
-            entry = self.entries.get(path)
-            if entry is not None and entry.fresh(self.seconds):
+        where = (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""))
+        coding = self.coding(environ.get("HTTP_ACCEPT_ENCODING"))
+        variant = self.variant(where, environ)
+        if variant is not _UNKNOWN:
+            entry = self.entries.get((*where, coding, variant))
+            if entry is not None and self.fresh(entry):
                 self.hits += 1
                 start_response("200 OK", list(entry.headers))
                 return [entry.body]
+        return self.miss(environ, start_response, where, coding)
+
+    def miss(self, environ, start_response, where, coding):
+        """Let Flask answer, and keep the page if the view said it may."""
         sent: list = []
 
         def capture(status, headers, exc_info=None):
@@ -191,17 +271,21 @@ class FrontCache:
 
         result = self.wsgi_app(environ, capture)
         deps = environ.get(FRONT_KEY)
-        if not cacheable or deps is None or not sent or not sent[0].startswith("200"):
+        if deps is None or not sent or not sent[0].startswith("200"):
             return result
+        headers = sent[1]
+        if any(k.lower() == "set-cookie" for k, _ in headers):
+            return result  # someone's session: never for the next reader
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
+        variant = self.remember(where, environ, deps.vary)
         if len(self.entries) >= self.size:
             self.entries.clear()
-        self.entries[path] = FrontEntry(
-            list(sent[1]), body, deps[0], deps[1], time.monotonic()
+        self.entries[(*where, coding, variant)] = FrontEntry(
+            headers, body, deps, time.monotonic()
         )
         return [body]
 
@@ -211,5 +295,10 @@ def init_app(app: Flask) -> None:
     app.extensions["reader.pages"] = PageCache(app.config["PAGE_CACHE_SIZE"])
     seconds = app.config["PUBLISH_CHECK_SECONDS"]
     if seconds > 0:
-        app.wsgi_app = FrontCache(app.wsgi_app, seconds, app.config["PAGE_CACHE_SIZE"])
+        app.wsgi_app = FrontCache(
+            app.wsgi_app,
+            seconds,
+            app.config["PAGE_CACHE_SIZE"],
+            app.config["FRONT_CHECK_SECONDS"],
+        )
         app.extensions["reader.front"] = app.wsgi_app

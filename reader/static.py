@@ -67,14 +67,18 @@ def inline_css(filename: str) -> Markup:
     return Markup("<style>{}</style>").format(Markup(inline_text(filename)))
 
 
+@lru_cache(maxsize=16)
+def _style_hash(path: str, mtime_ns: int) -> str:
+    digest = hashlib.sha256(_inline_text(path, mtime_ns).encode("utf-8")).digest()
+    return "'sha256-{}'".format(base64.b64encode(digest).decode("ascii"))
+
+
 def style_hashes() -> list[str]:
     """Return the CSP sources of the inline stylesheets as they are now."""
+    # Every HTML response asks: hash each file once per version, not per page.
+    folder = Path(current_app.static_folder)
     return [
-        "'sha256-{}'".format(
-            base64.b64encode(
-                hashlib.sha256(inline_text(name).encode("utf-8")).digest()
-            ).decode("ascii")
-        )
+        _style_hash(str(folder / name), (folder / name).stat().st_mtime_ns)
         for name in INLINE
     ]
 

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from .catalogs import file_version, reviewers
 from .content import Document, get_content
 from .languages import SOURCE, Language, find, language, match, negotiate
 from .pages import cached_page
+from .redirects import REDIRECTS
 from .render import Labels, document_msgids, render_document, render_section
 from .reviews import REVIEWED, UNREVIEWED, ReviewState, state
 from .static import link_for
@@ -68,6 +70,21 @@ def resolve(tag: str) -> Language:
         abort(redirect(f"/{lang.tag}{rest}" + (f"?{query}" if query else ""), 301))
     use_language(lang)
     return lang
+
+
+@bp.before_app_request
+def moved_document():
+    """Send every page of a renamed document to the same page of its new slug.
+
+    Print views, PDFs and card images included; the query string is kept.
+    """
+    args = request.view_args or {}
+    new = REDIRECTS.get(args.get("slug", ""))
+    if new is None:
+        return None
+    location = url_for(request.endpoint, **{**args, "slug": new})
+    query = request.query_string.decode("latin-1")
+    return redirect(location + (f"?{query}" if query else ""), 301)
 
 
 def labels(refs: bool = True) -> Labels:
@@ -178,7 +195,9 @@ def chooser():
             "chooser.html", ordered=ordered, about=ABOUT, about_en=about_en
         ),
         page_files(ordered[0]),
-        front=False,  # it differs by Accept-Language
+        # One front cache entry per negotiated order, however the header
+        # spells it ("es-MX,es;q=0.9" and "es" share one).
+        vary=("HTTP_ACCEPT_LANGUAGE", tags),
     )
     response.vary.add("Accept-Language")
     return response

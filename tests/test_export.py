@@ -38,7 +38,8 @@ def exported(tmp_path_factory):
         "PUBLIC_BASE_URL": "https://rights.example.org",
     }
     first, second = tmp_path_factory.mktemp("one"), tmp_path_factory.mktemp("two")
-    reports = [export_site(config, first), export_site(config, second)]
+    # One process, then two: the same files, byte for byte.
+    reports = [export_site(config, first, jobs=1), export_site(config, second, jobs=2)]
     return first, second, reports
 
 
@@ -78,9 +79,44 @@ def test_export_links_are_relative_and_resolve(exported):
     assert broken_links(out) == []
 
 
-def test_export_is_deterministic(exported):
-    first, second, _ = exported
+def test_export_is_deterministic_in_one_process_or_two(exported):
+    first, second, (one, two) = exported
     assert digest(first) == digest(second)
+    assert one.jobs == 1 and two.jobs == 2
+    assert len(two.peak_kb) == 3  # the two workers and the process that led them
+    assert max(two.peak_kb.values()) < 400 * 1024
+
+
+def test_text_files_are_precompressed_beside_them(exported):
+    import gzip
+
+    import brotli
+
+    out, _, _ = exported
+    page = (out / "es" / "door" / "index.html").read_bytes()
+    assert gzip.decompress((out / "es/door/index.html.gz").read_bytes()) == page
+    assert brotli.decompress((out / "es/door/index.html.br").read_bytes()) == page
+    assert (out / "static" / "style.css.gz").is_file()
+    assert not list(out.rglob("*.pdf.gz")) and not list(out.rglob("*.png.br"))
+    assert not [n for n in zip_names(out / "es" / "offline.zip") if n.endswith(".gz")]
+
+
+def test_headers_file_carries_the_live_headers(exported, client):
+    out, _, _ = exported
+    live = client.get("/es/door/").headers
+    rules = (out / "_headers").read_text(encoding="utf-8")
+    nginx = (out / "_nginx.conf").read_text(encoding="utf-8")
+    for name in (
+        "Content-Security-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+    ):
+        assert f"  {name}: {live[name]}\n" in rules
+        assert f'add_header {name} "{live[name]}" always;' in nginx
+    assert "Cache-Control: public, no-cache" in rules
+    assert "/:lang/in-a-car/*  /:lang/traffic-stop/:splat  301!" in (
+        out / "_redirects"
+    ).read_text(encoding="utf-8")
 
 
 def test_link_checker_finds_a_missing_file(tmp_path):
@@ -164,3 +200,63 @@ def test_export_command_reports_links(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["export", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert "every internal link resolves" in result.output
+
+
+def site_config(site: Path) -> dict:
+    return {
+        "CONTENT_DIR": str(site / "content"),
+        "TRANSLATIONS_DIR": str(site / "translations"),
+        "PUBLISH_THRESHOLD": 0,
+        "PUBLIC_BASE_URL": "https://rights.example.org",
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_incremental_export_rewrites_only_what_changed(site, tmp_path, monkeypatch):
+    from reader import exportplan
+    from reader.redirects import REDIRECTS
+
+    monkeypatch.setitem(REDIRECTS, "old-door", "door")
+    # A change to the code rebuilds everything: keep the code as it is even if
+    # someone edits the work tree meanwhile.
+    monkeypatch.setattr(exportplan, "code_hash", lambda package: "this code")
+    config, out = site_config(site), tmp_path / "out"
+    export_site(config, out, jobs=2)
+    moved = (out / "es" / "old-door" / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../door/index.html"' in moved and "<script" not in moved
+    kept = (out / "en" / "door" / "letter.pdf").stat().st_mtime_ns
+
+    # One document's catalog: its pages and PDFs, the lists, packs and ZIPs.
+    catalogs = site / "translations"
+    edit(catalogs / "es/LC_MESSAGES/door.po", "No abra la puerta", "Nunca abra")
+    report = export_site(config, out, jobs=1)
+    es = ["door/index.html", "door/print/index.html", "door/letter.pdf"]
+    es += ["door/a4.pdf", "index.html", "credits/index.html", "pack-letter.pdf"]
+    es += ["pack-a4.pdf", "offline.zip", "offline-full.zip"]
+    assert sorted(report.rebuilt) == sorted(f"es/{name}" for name in es)
+    assert not report.deleted and not report.broken
+
+    # The interface catalog: every page of that language, nothing else.
+    edit(catalogs / "ar/LC_MESSAGES/messages.po", "اعرف حقوقك", "حقوقك")
+    report = export_site(config, out, jobs=1)
+    assert all(path.startswith("ar/") for path in report.rebuilt)
+    assert {"ar/door/index.html", "ar/card/card.pdf", "ar/old-door/index.html"} <= set(
+        report.rebuilt
+    )
+
+    # A document that is gone: its files go too.
+    (site / "content" / "plain.md").unlink()
+    report = export_site(config, out, jobs=2)
+    assert "es/plain/index.html" in report.deleted
+    assert "es/plain/index.html.gz" in report.deleted
+    assert not (out / "es" / "plain").exists()
+    assert (out / "en" / "door" / "letter.pdf").stat().st_mtime_ns == kept
+
+    fresh = tmp_path / "fresh"
+    export_site(config, fresh, jobs=2)
+    assert digest(out) == digest(fresh)

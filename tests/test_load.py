@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -88,6 +89,7 @@ def test_files_replaced_while_requests_are_in_flight(live, site):
         for w in workers:
             w.join(timeout=30)
     assert statuses and all(s == 200 for s in statuses), set(statuses)
+    time.sleep(1.1)  # FRONT_CHECK_SECONDS: how soon a saved file must show
     status, body = fetch(live + "/es/door/")
     assert (
         status == 200 and f"Versión {'x' * 29}." in body and "Stay calm (29)." in body

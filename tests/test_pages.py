@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import brotli
@@ -114,8 +115,9 @@ def test_static_files_are_versioned_and_long_lived(client):
 
 @pytest.fixture
 def front_app(site):
-    """An app whose front cache is on (it is off when PUBLISH_CHECK_SECONDS is 0)."""
-    return site_app(site, PUBLISH_CHECK_SECONDS=60)
+    """An app whose front cache is on (it is off when PUBLISH_CHECK_SECONDS is 0),
+    checking the files of a page on every hit (FRONT_CHECK_SECONDS 0)."""
+    return site_app(site, PUBLISH_CHECK_SECONDS=60, FRONT_CHECK_SECONDS=0)
 
 
 def test_front_cache_answers_repeats_and_sees_changes_at_once(front_app, site):
@@ -176,3 +178,78 @@ def test_pages_are_compressed_once_and_secrets_never(client):
     login = client.get("/translate/login", headers={"Accept-Encoding": "br, gzip"})
     assert "Content-Encoding" not in login.headers
     assert b"csrf" in login.get_data().lower()
+
+
+def test_front_cache_shows_a_saved_translation_within_the_check_interval(site):
+    front_app = site_app(site, PUBLISH_CHECK_SECONDS=60, FRONT_CHECK_SECONDS=0.5)
+    client = front_app.test_client()
+    client.get("/es/door/")
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    touch_write(po, po.read_text("utf-8").replace("En la puerta", "Ante la puerta"))
+    saved = time.monotonic()
+    page = parse(client.get("/es/door/")).plain
+    if time.monotonic() - saved < 0.5:  # no stat yet: the page as it was
+        assert "En la puerta" in page
+    time.sleep(0.6)
+    assert "Ante la puerta" in parse(client.get("/es/door/")).plain
+
+
+@pytest.mark.parametrize("coding", ["br, gzip", "gzip", None])
+def test_front_cache_hit_is_the_first_response_exactly(front_app, coding):
+    client = front_app.test_client()
+    front = front_app.extensions["reader.front"]
+    headers = {"Accept-Encoding": coding} if coding else {}
+    first = client.get("/es/door/", headers=headers)
+    second = client.get("/es/door/", headers=headers)
+    assert front.hits == 1
+    assert second.status == first.status == "200 OK"
+    assert second.headers.to_wsgi_list() == first.headers.to_wsgi_list()
+    assert second.get_data() == first.get_data()
+    # The server dates each response: a kept Date would be stale, and twice.
+    assert "Date" not in first.headers
+    assert "'sha256-" in first.headers["Content-Security-Policy"]
+
+
+def chooser_links(response) -> list[str]:
+    return [a["href"] for a in parse(response).find("a") if a.get("hreflang")]
+
+
+def test_chooser_is_kept_once_per_negotiated_language(front_app):
+    client = front_app.test_client()
+    front = front_app.extensions["reader.front"]
+    spellings = ["es-MX,es;q=0.9", "es", "es-ES, fr;q=0.5", "ES-us;q=1"]
+    pages = [client.get("/", headers={"Accept-Language": h}) for h in spellings]
+    again = [client.get("/", headers={"Accept-Language": h}) for h in spellings]
+    entries = [k for k in front.entries if k[1] == "/"]
+    assert len(entries) == 1  # one page for every way of asking for Spanish
+    # Each spelling goes through Flask once (to learn what it means), then not.
+    assert front.hits == 4
+    assert len({r.get_data() for r in pages + again}) == 1
+    assert chooser_links(pages[0])[0] == "/es/"
+    for response in pages + again:
+        assert response.headers["Vary"] == "Accept-Encoding, Accept-Language"
+    arabic = client.get("/", headers={"Accept-Language": "ar"})
+    assert chooser_links(arabic)[0] == "/ar/"
+    assert arabic.get_data() != pages[0].get_data()
+    assert client.get("/", headers={"Accept-Language": "ar"}).get_data() == (
+        arabic.get_data()
+    )
+    english = client.get("/")  # no header: English first
+    assert chooser_links(english)[0] == "/en/"
+
+
+def test_chooser_offers_a_newly_published_language_within_the_interval(site):
+    front_app = site_app(site, PUBLISH_CHECK_SECONDS=0.5)
+    client = front_app.test_client()
+    french = {"Accept-Language": "fr"}
+    for _ in range(2):
+        assert "/fr/" not in chooser_links(client.get("/", headers=french))
+    folder = site / "translations" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copyfile(
+        site / "translations" / "es" / "LC_MESSAGES" / "messages.po",
+        folder / "messages.po",
+    )
+    time.sleep(0.6)
+    assert chooser_links(client.get("/", headers=french))[0] == "/fr/"
+    assert "/fr/" in chooser_links(client.get("/", headers={"Accept-Language": "es"}))

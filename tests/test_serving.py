@@ -392,3 +392,25 @@ def test_gunicorn_sends_pages_and_static_files_compressed_once(start, tmp_path):
     assert "Accept-Encoding" in headers["Vary"]
     assert headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
     assert b".progress" in brotli.decompress(body)
+
+
+def test_gunicorn_sends_a_cached_page_as_it_sent_it_first(start, tmp_path):
+    """The front cache's answer is the first answer: same headers, same body,
+    one Date (the server's, for now), for a document and for the chooser."""
+    _server, port = gunicorn(start, tmp_path, READER_PUBLISH_CHECK_SECONDS="60")
+    for path, headers in [
+        ("/es/door/", {"Accept-Encoding": "br, gzip"}),
+        ("/", {"Accept-Encoding": "gzip", "Accept-Language": "es-MX,es;q=0.9"}),
+    ]:
+        first, again = get(port, path, headers), get(port, path, headers)
+        assert first[0] == again[0] == 200
+        assert first[2] == again[2]
+        for response in (first[1], again[1]):
+            assert len(response.get_all("Date")) == 1
+        assert [h for h in first[1].items() if h[0] != "Date"] == [
+            h for h in again[1].items() if h[0] != "Date"
+        ]
+    chooser = get(port, "/", {"Accept-Language": "es"})
+    assert chooser[1]["Vary"] == "Accept-Encoding, Accept-Language"
+    assert b'<html lang="es"' in chooser[2]
+    assert b'<html lang="ar"' in get(port, "/", {"Accept-Language": "ar"})[2]
