@@ -59,8 +59,9 @@ def test_invited_translator_on_a_phone_reviewer_accepts_reader_sees(site, tab):
     width = phone.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"{width} px wide on a {PHONE['width']} px phone"
     block = phone.locator("article.block", has_text=msgid).first
-    block.locator("textarea").fill(new_text)
-    block.locator("button[type=submit]").last.click()
+    form = block.locator("form[action$='/suggest']").last  # not the comment's
+    form.locator("textarea").fill(new_text)
+    form.locator("button[type=submit]").last.click()
     phone.wait_for_url(f"{url}/translate/es/rights-card/**")
     assert phone.locator(".flash-ok").count() == 1
 
