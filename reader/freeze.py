@@ -172,7 +172,18 @@ def start(config: dict, languages: list[str]) -> None:
 
 
 def peak() -> tuple[int, int]:
-    """Return this process's id and its peak memory (resident, KB) so far."""
+    """Return this process's id and its peak memory (resident, KB) so far.
+
+    Linux's VmHWM is this process's own; ``ru_maxrss`` would also hold the
+    peak of the process it was forked from (it survives exec).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return os.getpid(), int(line.split()[1])
+    except OSError:
+        pass
     return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -84,7 +85,10 @@ def test_export_is_deterministic_in_one_process_or_two(exported):
     assert digest(first) == digest(second)
     assert one.jobs == 1 and two.jobs == 2
     assert len(two.peak_kb) == 3  # the two workers and the process that led them
-    assert max(two.peak_kb.values()) < 400 * 1024
+    # Each worker's own peak (the leader here is pytest, with every earlier
+    # test's memory): under 400 MB.
+    workers = [kb for pid, kb in two.peak_kb.items() if pid != os.getpid()]
+    assert len(workers) == 2 and max(workers) < 400 * 1024
 
 
 def test_text_files_are_precompressed_beside_them(exported):
