@@ -144,7 +144,8 @@ def zip_task(tag: str, name: str, out: str) -> tuple[str, str, int]:
 @dataclass
 class ExportReport:
     """What an export wrote, what it kept from the last one, and whether its
-    links hold. ``peak_kb`` is each process's peak memory (KB)."""
+    links hold. ``peak_kb`` is each process's peak resident memory (KB),
+    ``own_kb`` the most anonymous memory each held (see ``freeze.peak``)."""
 
     files: int = 0
     zips: dict[str, int] = field(default_factory=dict)
@@ -153,6 +154,12 @@ class ExportReport:
     deleted: list[str] = field(default_factory=list)
     jobs: int = 1
     peak_kb: dict[int, int] = field(default_factory=dict)
+    own_kb: dict[int, int] = field(default_factory=dict)
+
+    def note(self, pid: int, peak_kb: int, own_kb: int) -> None:
+        """Note what ``freeze.peak()`` said of one process."""
+        self.peak_kb[pid] = max(peak_kb, self.peak_kb.get(pid, 0))
+        self.own_kb[pid] = max(own_kb, self.own_kb.get(pid, 0))
 
 
 def export_site(config: dict, out: Path, jobs: int | None = None) -> ExportReport:
@@ -168,21 +175,20 @@ def export_site(config: dict, out: Path, jobs: int | None = None) -> ExportRepor
     plan = exportplan.Plan(config, out)
     report = ExportReport(jobs=jobs or os.cpu_count() or 1)
     with exportplan.workers(report.jobs, config, plan.tags) as submit:
-        for built, (pid, kb) in submit(freeze.run, plan.tasks(out)):
+        for built, peak in submit(freeze.run, plan.tasks(out)):
             plan.record(built)
             report.rebuilt += [b.path for b in built]
-            report.peak_kb[pid] = max(kb, report.peak_kb.get(pid, 0))
-        for path, hash_, (pid, kb) in submit(zip_task, plan.zip_tasks(out)):
+            report.note(*peak)
+        for path, hash_, peak in submit(zip_task, plan.zip_tasks(out)):
             plan.record_zip(path, hash_)
             report.rebuilt.append(path)
-            report.peak_kb[pid] = max(kb, report.peak_kb.get(pid, 0))
+            report.note(*peak)
     report.rebuilt += plan.write_shared(out)
     report.deleted = plan.finish(out)
     report.files = len(plan.outputs) - len(plan.moved)
     report.zips = {p: (out / p).stat().st_size for p in sorted(plan.zips)}
     report.broken = broken_links(out)
-    pid, kb = freeze.peak()
-    report.peak_kb[pid] = max(kb, report.peak_kb.get(pid, 0))
+    report.note(*freeze.peak())
     return report
 
 

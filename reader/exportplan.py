@@ -73,19 +73,25 @@ def pages(languages: list[str], phone: bool = False) -> Iterator[tuple[str, dict
 
 
 def groups(tags: list[str]) -> list[list[str]]:
-    """Return the URLs of every page and PDF, in tasks: print packs first
-    (the longest), then each document's files, then lists and credits."""
+    """Return the URLs of every page and PDF, in tasks: each language's PDFs
+    for one paper, its print pack last (it is made of their layouts), then
+    each document's other files, then lists and credits."""
     tasks: dict[tuple, list[str]] = {}
     for endpoint, values in pages(tags):
         lang = values.get("lang", "")
-        if endpoint == "print.pack_pdf":
-            key: tuple = (0, lang, values["paper"])
+        if "paper" in values:
+            # The pack after the guides and sheets it reuses.
+            last = endpoint == "print.pack_pdf"
+            key: tuple = (0, lang, values["paper"], last)
         else:
             key = (1, lang, values["slug"]) if "slug" in values else (2, lang)
         url = url_for(endpoint, **values)
         if url not in tasks.setdefault(key, []):
             tasks[key].append(url)
-    return [tasks[key] for key in sorted(tasks)]
+    merged: dict[tuple, list[str]] = {}
+    for key in sorted(tasks):
+        merged.setdefault(key[:3], []).extend(tasks[key])
+    return list(merged.values())
 
 
 class Plan:

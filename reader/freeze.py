@@ -64,6 +64,8 @@ def exporting_app(config: dict, languages: list[str] | None, pdfs: PdfCache) -> 
         }
     )
     app.extensions["reader.pdfs"] = pdfs
+    # The layouts of the task being done: a pack reuses its guides' pages.
+    app.extensions["reader.layouts"] = {}
     # Each URL is requested once, and an offline pack asks for the same path
     # with other languages: the front cache (keyed by path) must not answer.
     front = app.extensions.pop("reader.front", None)
@@ -125,6 +127,8 @@ def render(app: Flask, urls: Iterable[str], out: Path, encode: bool = True) -> l
 
     built = []
     client = app.test_client()
+    layouts = app.extensions.get("reader.layouts", {})
+    layouts.clear()
     with app.app_context(), patch_url_for(app):
         for url in urls:
             inputs: list[str] = []
@@ -136,6 +140,8 @@ def render(app: Flask, urls: Iterable[str], out: Path, encode: bool = True) -> l
             path = url_path(url)
             write(out / path, data, encode)
             built.append(Built(path, digest(data), sorted(set(inputs))))
+    note_own()
+    layouts.clear()
     return built
 
 
@@ -171,20 +177,42 @@ def start(config: dict, languages: list[str]) -> None:
     _process["config"] = config
 
 
-def peak() -> tuple[int, int]:
-    """Return this process's id and its peak memory (resident, KB) so far.
-
-    Linux's VmHWM is this process's own; ``ru_maxrss`` would also hold the
-    peak of the process it was forked from (it survives exec).
-    """
+def _status(field: str) -> int | None:
+    """Return one memory figure (KB) of this process's /proc status, if any."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
-                    return os.getpid(), int(line.split()[1])
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
     except OSError:
         pass
-    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return None
+
+
+# The most anonymous memory this process held at the end of a task.
+_own = {"kb": 0}
+
+
+def note_own() -> None:
+    """Note this process's own memory now (while a task still holds it)."""
+    _own["kb"] = max(_own["kb"], _status("RssAnon") or 0)
+
+
+def peak() -> tuple[int, int, int]:
+    """Return this process's id, its peak resident memory (KB) and the most
+    memory of its own it was seen to hold (KB).
+
+    Linux's VmHWM is this process's own; ``ru_maxrss`` would also hold the
+    peak of the process it was forked from (it survives exec). Resident
+    memory counts the font files the text engine maps (most of it for CJK
+    fonts): pages shared by every process and given back under pressure. The
+    second figure is the anonymous part alone, sampled at the end of each task.
+    """
+    note_own()
+    hwm = _status("VmHWM")
+    if hwm is None:
+        hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return os.getpid(), hwm, _own["kb"]
 
 
 def run(urls: list[str], static: list[str], out: str) -> tuple[list[Built], tuple]:

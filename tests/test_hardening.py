@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from types import SimpleNamespace
 
 import pytest
 from conftest import site_app
@@ -111,13 +112,17 @@ PRINTS = [
 @pytest.fixture
 def print_html(monkeypatch):
     """Make PDFs return the HTML they are made from, to read what they print."""
-    from reader.printing import pdf
+    from reader.printing import pdf, views
 
-    def html_only(html):
-        parts = [html] if isinstance(html, str) else html
-        return "".join(parts).encode("utf-8")
+    def one_page(html):
+        return SimpleNamespace(pages=[str(html)])
 
-    monkeypatch.setattr(pdf, "html_to_pdf", html_only)
+    def html_only(documents):
+        return "".join(page for d in documents for page in d.pages).encode("utf-8")
+
+    for module in (pdf, views):
+        monkeypatch.setattr(module, "layout", one_page)
+        monkeypatch.setattr(module, "write_pdf", html_only)
 
 
 @pytest.mark.parametrize("path", PRINTS)

@@ -14,7 +14,7 @@ import pytest
 from helpers import fetch_once
 
 from reader.printing import tagging
-from reader.printing.pdf import html_to_pdf
+from reader.printing.pdf import layout, write_pdf
 
 pikepdf = pytest.importorskip("pikepdf")
 
@@ -144,7 +144,8 @@ def test_parts_keep_their_pages_and_languages(print_client):
         "<p>Deux</p><div lang='it'><p>Tre</p></div></body></html>",
     ]
     with print_client.application.test_request_context("/"):
-        pdf = pikepdf.open(io.BytesIO(html_to_pdf(parts)))
+        # As a print pack is made: parts laid out alone, written as one.
+        pdf = pikepdf.open(io.BytesIO(write_pdf([layout(part) for part in parts])))
     assert len(pdf.pages) == 2
     assert str(pdf.Root.Lang) == "fr" and str(pdf.docinfo.Title) == "Premier"
     tagged = {lang(e): e for e, _ in elements(pdf) if lang(e)}

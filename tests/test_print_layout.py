@@ -9,6 +9,7 @@ module; the full sweep of every language and paper is bench/prints.py.
 
 from __future__ import annotations
 
+import re
 import shutil
 from urllib.parse import urlencode
 
@@ -21,6 +22,9 @@ from reader.printing.branding import LIMITS
 from reader.printing.cards import EDGE, sheet
 
 LANGS = ["es", "ar", "zh-Hant"]
+# A guide's page number, at the foot of each of its pages: "2 / 4" (read
+# back as "4 / 2" on a right-to-left page).
+FOOTER = re.compile(r"\W*(\d+) / (\d+)\W*")
 PAPERS = ["letter", "a4"]
 # One bilingual pair per script we serve.
 PAIRS = [("es", "en"), ("ar", "en"), ("zh-Hant", "es"), ("ko", "en"), ("ru", "fa")]
@@ -151,5 +155,18 @@ def test_packs_have_a_cover_contents_and_no_overlap(pdf, lang, paper):
     entries = sorted((b.y0, w) for b, w in pages[0].lines if b.y0 >= leaders - 2)
     numbers = [int(w) for _, w in entries if w.strip().isdigit()]
     assert len(numbers) >= 10 and numbers == sorted(numbers), numbers
+    # Each guide starts on the page its entry gives, where its own page
+    # numbers start again ("1 / 4"); the card sheet is the last two pages
+    # (fronts, then backs), with no page numbers.
+    starts = 0
+    for number in numbers:
+        footer = [FOOTER.fullmatch(w) for _, w in pages[number - 1].lines]
+        page = [min(int(m[1]), int(m[2])) for m in footer if m]
+        if number == len(pages) - 1:
+            assert page == [], (number, page)
+        else:
+            assert page == [1], (number, page)
+            starts += 1
+    assert starts >= 10
     if shutil.which("zbarimg"):
         assert assert_qrs_scan(path, data, pages, lang) >= 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .pdf import PdfCache
+from .pdf import PdfCache, pdf_static
 
 
 def init_app(app: Flask) -> None:
@@ -16,4 +16,5 @@ def init_app(app: Flask) -> None:
     qr.init_app(app)
     app.extensions["reader.pdfs"] = PdfCache(app.config["PDF_CACHE_BYTES"])
     app.register_blueprint(bp)
+    app.add_template_global(pdf_static)
     app.cli.add_command(print_group)

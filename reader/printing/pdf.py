@@ -6,6 +6,7 @@ reader who never prints should not pay for it.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from collections import OrderedDict
@@ -13,12 +14,13 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 from .tagging import install_lang_tagging
 
 # Pages are rendered against this made-up host; only its /static/ files load.
 BASE_HOST = "reader.invalid"
+PREFIX = "/static/"
 
 
 class PdfCache:
@@ -48,12 +50,20 @@ class PdfCache:
         return pdf
 
 
-def _fetcher(static_folder: Path, prefix: str = "/static/"):
+def pdf_static(filename: str) -> str:
+    """Return the URL a PDF's HTML loads a static file from.
+
+    The same whatever the request's path, prefix or export: a PDF's bytes
+    (and its layout, reused by a pack) depend on its content alone.
+    """
+    return PREFIX + filename  # on BASE_HOST, the document's base
+
+
+def _fetcher(static_folder: Path, prefix: str = PREFIX):
     """Return a URL fetcher that serves our static files and refuses the rest.
 
     A print must never make a request to another host (or read another local
     file), even if a hostile translation slipped a URL past the sanitizer.
-    ``prefix`` is where static URLs start (after a proxy's script root).
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -76,29 +86,47 @@ def _fetcher(static_folder: Path, prefix: str = "/static/"):
     return StaticOnly(allowed_protocols=("http",))
 
 
-def html_to_pdf(html: str | list[str]) -> bytes:
-    """Render one HTML page (or several, one after the other) to a tagged
-    PDF/UA-1 file whose structure elements carry their own language."""
+def layout(html: str):
+    """Lay out one HTML page for print: a WeasyPrint ``Document``.
+
+    An export process keeps the layouts of the task it is doing (the
+    ``reader.layouts`` dict of its app, emptied between tasks), so that a
+    print pack is made of the very pages its guides and card sheets were
+    printed on alone, not laid out a second time. The live site keeps none:
+    a PDF, once written, is in its cache.
+    """
     from weasyprint import HTML
 
     install_lang_tagging()
+    layouts = current_app.extensions.get("reader.layouts")
+    key = hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest()
+    if layouts is not None and key in layouts:
+        return layouts[key]
+    fetch = _fetcher(Path(current_app.static_folder))
+    document = HTML(
+        string=html, base_url=f"http://{BASE_HOST}/", url_fetcher=fetch
+    ).render()
+    if layouts is not None:
+        layouts[key] = document
+    return document
 
-    # Pages link static files under the script root; a PDF is the same
-    # whatever prefix the request came through.
-    root = request.script_root if has_request_context() else ""
-    fetch = _fetcher(Path(current_app.static_folder), f"{root}/static/")
-    docs = [
-        HTML(string=part, base_url=f"http://{BASE_HOST}/", url_fetcher=fetch).render()
-        for part in ([html] if isinstance(html, str) else html)
-    ]
-    pages = [page for doc in docs for page in doc.pages]
+
+def write_pdf(documents: list) -> bytes:
+    """Write laid-out documents, one after the other, as one tagged PDF/UA-1
+    file whose structure elements carry their own language."""
+    pages = [page for document in documents for page in document.pages]
     # PDF/UA-1 turns tags on (the structure tree screen readers follow) and
     # adds /MarkInfo, DisplayDocTitle and the pdfuaid XMP metadata. The
-    # catalog's /Lang and the title come from the first part.
-    return docs[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+    # catalog's /Lang and the title come from the first document.
+    return documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def cached_pdf(key: Hashable, build_html: Callable[[], str | list[str]]) -> bytes:
-    """Return a cached PDF, rendering ``build_html()`` on a miss."""
+def html_to_pdf(html: str) -> bytes:
+    """Render one HTML page to a tagged PDF/UA-1 file."""
+    return write_pdf([layout(html)])
+
+
+def cached_pdf(key: Hashable, build: Callable[[], str]) -> bytes:
+    """Return a cached PDF, rendering the HTML ``build()`` returns on a miss."""
     cache: PdfCache = current_app.extensions["reader.pdfs"]
-    return cache.get(key, lambda: html_to_pdf(build_html()))
+    return cache.get(key, lambda: html_to_pdf(build()))

@@ -40,7 +40,7 @@ from ..views import (
 )
 from . import cards, images
 from .branding import LIMITS, Branding, BrandingError, parse_branding
-from .pdf import PdfCache, cached_pdf
+from .pdf import PdfCache, cached_pdf, layout, write_pdf
 from .qr import page_path, public_url, qr_svg
 from .warnings import english_blocks
 
@@ -278,11 +278,30 @@ def guide_pdf(lang: str, slug: str, paper: str):
     )
 
     def build() -> str:
-        context = guide_context(language_, latest(doc), paper, branding)
-        return render_template("print/guide.html", pdf=True, **context)
+        return guide_html(language_, latest(doc), paper, branding)[0]
 
     name = f"{slug}-{language_.tag}" + (f"-{other.tag}" if other else "") + f"-{paper}"
     return pdf_response(cached_pdf(key, build), name)
+
+
+def guide_html(
+    lang: Language, doc: Document, paper: str, branding: Branding
+) -> tuple[str, dict]:
+    """Return the HTML of a guide's PDF, and the context it was made from.
+
+    A pack prints the same HTML, so its guides' anchors get their own
+    names: every guide has a "source-1".
+    """
+    context = guide_context(lang, doc, paper, branding)
+    html = render_template("print/guide.html", pdf=True, **context)
+    return _own_anchors(html, doc.slug), context
+
+
+def sheet_html(lang: Language, doc: Document, paper: str, branding, gaps=False):
+    """Return the HTML of a sheet of cards, and the card's context."""
+    context = card_context(lang, doc, branding)
+    layout = cards.sheet(paper, gaps=gaps)
+    return render_template("print/sheet.html", sheet=layout, **context), context
 
 
 def card_sides(lang: Language, doc: Document) -> dict:
@@ -374,9 +393,7 @@ def sheet_pdf(lang: str, slug: str, paper: str):
     )
 
     def build() -> str:
-        context = card_context(language_, latest(doc), branding)
-        layout = cards.sheet(paper, gaps=gaps)
-        return render_template("print/sheet.html", sheet=layout, **context)
+        return sheet_html(language_, latest(doc), paper, branding, gaps)[0]
 
     return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}-{paper}")
 
@@ -391,37 +408,54 @@ def _own_anchors(html: str, slug: str) -> Markup:
     )
 
 
-def pack_html(lang: Language, paper: str, branding: Branding) -> str:
-    """Return the HTML of the print pack: a cover with its contents, every
-    guide, then a sheet of each card, as one document."""
-    parts, cards_, states = [], [], []
+def pack_pdf_bytes(lang: Language, paper: str, branding: Branding) -> bytes:
+    """Return the print pack: a cover with its contents, every guide, then a
+    sheet of each card, as one PDF.
+
+    Each part is the PDF of that guide or sheet printed alone, laid out once
+    (an export reuses the layouts of the PDFs it just wrote), so each keeps
+    its own page numbers and can be taken out of the pack and handed on. The
+    contents give the page of the pack each part starts on.
+    """
+    parts, sheets, states = [], [], []
     for doc in get_content().all():
         if doc.kind == "guide":
-            context = guide_context(lang, doc, paper, branding)
-            html = render_template("print/_doc.html", pdf=True, **context)
-            title = Markup(context["page"].title).striptags()
-            parts.append((doc.slug, title, _own_anchors(html, doc.slug)))
+            html, context = guide_html(lang, doc, paper, branding)
             done = "reviewed" == context["legal"].state
             if lang.tag != SOURCE:
                 done = done and context["review"].state == "reviewed"
             states.append((done, context["paper_state"]))
+            title = Markup(context["page"].title).striptags()
+            parts.append((f"part-{doc.slug}", title, layout(html)))
         elif doc.kind == "card":
-            cards_.append(card_context(lang, doc, branding))
+            html, context = sheet_html(lang, doc, paper, branding)
+            sheets.append((f"sheet-{doc.slug}", context["doc_title"], layout(html)))
+    parts += sheets
     # The cover says the state of the first guide not fully reviewed: the
     # pack as a whole can be trusted no further than that.
-    cover = next((line for done, line in states if not done), None)
-    if cover is None:
-        cover = states[0][1] if states else ""
-    return render_template(
-        "print/pack.html",
-        parts=parts,
-        cards=cards_,
-        paper=paper,
-        sheet=cards.sheet(paper),
-        branding=branding,
-        made=format_date(date.today(), "long"),
-        paper_state=cover,
-    )
+    state = next((line for done, line in states if not done), None)
+    if state is None:
+        state = states[0][1] if states else ""
+    cover_pages = 1
+    while True:
+        entries, page = [], cover_pages + 1
+        for anchor, title, part in parts:
+            entries.append((anchor, title, page))
+            page += len(part.pages)
+        html = render_template(
+            "print/pack.html",
+            entries=entries,
+            paper=paper,
+            branding=branding,
+            made=format_date(date.today(), "long"),
+            paper_state=state,
+        )
+        cover = layout(html)
+        # A long contents can take a second page, which moves every part on.
+        if len(cover.pages) == cover_pages:
+            break
+        cover_pages = len(cover.pages)
+    return write_pdf([cover] + [part for _, _, part in parts])
 
 
 @bp.route("/<lang>/pack-<any(letter, a4):paper>.pdf")
@@ -433,7 +467,8 @@ def pack_pdf(lang: str, paper: str):
     for doc in get_content().all():
         versions += doc_versions(language_, doc)[1:]
     key = ("pack", language_.tag, paper, branding.key, date.today(), tuple(versions))
-    pdf = cached_pdf(key, lambda: pack_html(language_, paper, branding))
+    cache: PdfCache = current_app.extensions["reader.pdfs"]
+    pdf = cache.get(key, lambda: pack_pdf_bytes(language_, paper, branding))
     return pdf_response(pdf, f"rights-reader-{language_.tag}-{paper}")
 
 
