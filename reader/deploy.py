@@ -14,13 +14,14 @@ from markupsafe import escape
 from .languages import Language
 from .redirects import REDIRECTS
 from .security import HEADERS, add_headers
+from .static import HASHED, IMMUTABLE
 
 HEADERS_FILE, NGINX_FILE, REDIRECTS_FILE = "_headers", "_nginx.conf", "_redirects"
-# Pages, PDFs and unversioned static files: keep them, but ask every time
-# whether they are current (what the live site sends for them). An export
-# links static files by plain names so that it works from file://, so no
-# file in it can be cached as immutable.
+# Pages, PDFs and static files by their plain names: keep them, but ask
+# every time whether they are current (what the live site sends for them).
 CACHE = "public, no-cache"
+# Pages link static files by names with their content hash in them
+# (static.hashed_name): those never change, as on the live site.
 # Pages of a document that may have an old address.
 MOVED_ENDPOINTS = ("reader.document", "reader.officer", "print.guide")
 
@@ -33,13 +34,19 @@ def live_headers(app: Flask) -> dict[str, str]:
     return {name: response.headers[name] for name in HEADERS}
 
 
-def headers_file(headers: dict[str, str]) -> str:
-    """Return a ``_headers`` file (Netlify, Cloudflare Pages) for the export."""
+def headers_file(headers: dict[str, str], hashed: list[str]) -> str:
+    """Return a ``_headers`` file (Netlify, Cloudflare Pages) for the export,
+    with a rule for each static file by its ``hashed`` name (a path in the
+    export). Netlify sends the later rule's Cache-Control; Cloudflare Pages
+    joins both values, and "no-cache" keeps the files revalidated there:
+    never stale, only not kept for ever (docs/deploy.md)."""
     lines = ["# Made by flask --app reader export: the live site's headers.", "/*"]
     lines += [f"  {name}: {value}" for name, value in headers.items()]
     lines.append(f"  Cache-Control: {CACHE}")
     for name in ("offline.zip", "offline-full.zip"):
         lines += [f"/*/{name}", "  Content-Disposition: attachment"]
+    for path in sorted(hashed):
+        lines += [f"/{path}", f"  Cache-Control: {IMMUTABLE}"]
     return "\n".join(lines) + "\n"
 
 
@@ -51,7 +58,12 @@ def nginx_file(headers: dict[str, str]) -> str:
     ]
     lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     lines += [
-        f'add_header Cache-Control "{CACHE}" always;',
+        "# Static files by their hashed names never change.",
+        f'set $reader_cache "{CACHE}";',
+        f'if ($uri ~ "{HASHED.pattern}") {{',
+        f'    set $reader_cache "{IMMUTABLE}";',
+        "}",
+        "add_header Cache-Control $reader_cache always;",
         "# The .gz beside each text file; brotli_static too if ngx_brotli is in.",
         "gzip_static on;",
         "# Caches keep the gzipped and the plain forms apart.",

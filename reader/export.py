@@ -114,7 +114,8 @@ def pack_folder(app: Flask, tag: str, folder: Path, files_from: Path | None = No
     copied = [url_path(u) for e, u in urls if files_from and e not in HTML_ENDPOINTS]
     render(app, [u for _, u in urls if url_path(u) not in copied], folder, False)
     copy_files(copied, files_from, folder)
-    copy_static(app, static_files(app), folder, encode=False)
+    # Only the names its pages link: a phone pack carries nothing more.
+    copy_static(app, static_files(app), folder, encode=False, plain=False)
     if missing := broken_links(folder):
         raise RuntimeError("offline pack has broken links: " + "; ".join(missing))
 

@@ -112,7 +112,9 @@ class Plan:
                 for name, full in ZIPS.items()
             }
             self.moved = dict(self._moved(languages))
-        self.static = freeze.static_files(app)
+        self.static = {
+            name: freeze.exported_static(app, name) for name in freeze.static_files(app)
+        }
         self.headers = deploy.live_headers(app)
         settings = {key: config.get(key) for key in SETTINGS}
         self.manifest = Manifest(
@@ -171,7 +173,11 @@ class Plan:
             stale = [u for u in urls if not self.current(freeze.url_path(u), out)]
             if stale:
                 todo.append((stale, [], str(out)))
-        static = [n for n in self.static if not self.current(f"static/{n}", out)]
+        static = [
+            name
+            for name in self.static
+            if not all(self.current(path, out) for path in self.static[name])
+        ]
         if static:
             todo.append(([], static, str(out)))
         return todo
@@ -223,8 +229,9 @@ class Plan:
                 freeze.write(out / path, page)
                 self.record([freeze.Built(path, freeze.digest(page), inputs)])
                 made.append(path)
+        hashed = [paths[1] for paths in self.static.values()]
         for name, text in (
-            (deploy.HEADERS_FILE, deploy.headers_file(self.headers)),
+            (deploy.HEADERS_FILE, deploy.headers_file(self.headers, hashed)),
             (deploy.NGINX_FILE, deploy.nginx_file(self.headers)),
             (deploy.REDIRECTS_FILE, deploy.redirects_file()),
         ):

@@ -24,6 +24,7 @@ from flask import Flask
 
 from . import catalogs
 from .printing.pdf import PdfCache
+from .static import hashed_name
 
 # The modules whose views key pages and PDFs by file versions. Not i18n nor
 # reviews: they check every catalog to know which languages are published,
@@ -154,16 +155,24 @@ def static_files(app: Flask) -> list[str]:
 
 
 def copy_static(
-    app: Flask, names: Iterable[str], out: Path, encode: bool = True
+    app: Flask, names: Iterable[str], out: Path, encode: bool = True, plain=True
 ) -> list[Built]:
-    """Copy static files into ``out/static``: each is its own input."""
+    """Copy static files into ``out/static``, each under the hashed name pages
+    link it by and (if ``plain``) its plain name: each is its own input."""
     built = []
     for name in names:
         source = Path(app.static_folder) / name
         data = source.read_bytes()
-        write(out / "static" / name, data, encode)
-        built.append(Built(f"static/{name}", digest(data), [str(source)]))
+        paths = exported_static(app, name)
+        for path in paths if plain else paths[1:]:
+            write(out / path, data, encode)
+            built.append(Built(path, digest(data), [str(source)]))
     return built
+
+
+def exported_static(app: Flask, name: str) -> tuple[str, str]:
+    """Return the two paths a static file has in an export: plain, hashed."""
+    return f"static/{name}", f"static/{hashed_name(app.static_folder, name)}"
 
 
 # A worker process's own app, built once by ``start`` (each process of the

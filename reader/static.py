@@ -32,11 +32,27 @@ def link_for(endpoint: str, **values) -> str:
     return url_for(endpoint, **values)
 
 
+def hashed_name(folder: str | Path, filename: str) -> str:
+    """Return the name an export gives a static file: its content hash
+    before the suffix (``offline.1a2b3c4d5e6f.js``), so that a host may let
+    browsers keep it for ever. A new version is a new name."""
+    path = Path(folder) / filename
+    stem, dot, suffix = filename.rpartition(".")
+    version = _digest(str(path), path.stat().st_mtime_ns)
+    return f"{stem}.{version}.{suffix}" if dot else f"{filename}.{version}"
+
+
+# What an export's hashed names look like, for the hosts' cache rules.
+HASHED = re.compile(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)?$")
+
+
 def static_url(filename: str) -> str:
     """Return the URL of a static file with its content hash as version."""
     if current_app.config.get("FREEZER_RELATIVE_URLS"):
-        # A static export is a snapshot: plain relative paths work on file://.
-        return link_for("static", filename=filename)
+        # An export (read from file:// too, where a query string would name
+        # another file) puts the hash in the name, relative to the page.
+        name = hashed_name(current_app.static_folder, filename)
+        return link_for("static", filename=name)
     path = Path(current_app.static_folder) / filename
     version = _digest(str(path), path.stat().st_mtime_ns)
     return url_for("static", filename=filename, v=version)

@@ -278,6 +278,29 @@ def test_headers_are_the_live_sites(port, live, path, live_path, mimetype):
     assert served["Cache-Control"] == "public, no-cache"
 
 
+def test_static_files_pages_link_are_kept_for_ever(port, live, exported):
+    _, headers, body = get(port, PREFIX + "es/door/print/")
+    sheet = re.search(r'href="([^"]*page-letter[^"]*)"', body.decode())[1]
+    # By a name with its content hash: a new version is a new name.
+    assert re.fullmatch(r"(\.\./)+static/page-letter\.[0-9a-f]{12}\.css", sheet)
+    status, served, data = get(port, urljoin(PREFIX + "es/door/print/", sheet))
+    assert status == 200 and served.get_content_type() == "text/css"
+    assert data == (exported / "static" / "page-letter.css").read_bytes()
+    with live.get("/es/door/print/") as page:
+        live_sheet = re.search(r'href="([^"]*page-letter[^"]*)"', page.text)[1]
+    with live.get(live_sheet) as response:  # a static file: close it
+        assert served["Cache-Control"] == response.headers["Cache-Control"]
+    assert "immutable" in served["Cache-Control"]
+    for name in HEADERS:  # the safety headers are still there
+        assert served[name] == headers[name], name
+    # The plain name is still served, and revalidated.
+    status, plain, _ = get(port, PREFIX + "static/page-letter.css")
+    assert status == 200 and plain["Cache-Control"] == "public, no-cache"
+    rules = (exported / HEADERS_FILE).read_text(encoding="utf-8")
+    name = sheet.rsplit("/", 1)[1]
+    assert f"/static/{name}\n  Cache-Control: {served['Cache-Control']}\n" in rules
+
+
 def test_pages_are_sent_gzipped_from_the_file_beside_them(port, exported):
     plain = get(port, PREFIX + "es/door/")
     status, headers, body = get(port, PREFIX + "es/door/", {"Accept-Encoding": "gzip"})
