@@ -30,9 +30,10 @@ from .static import hashed_name
 # reviews: they check every catalog to know which languages are published,
 # which the manifest records once for the whole export.
 TRACKED = ("reader.pages", "reader.views", "reader.printing.views")
-# A process keeps only the PDFs the next few URLs reuse (a card's PDF for
-# its pictures): everything else is on disk once written.
-PROCESS_PDF_BYTES = 64 << 20
+# A process keeps only the PDFs and pages the next few URLs reuse (a card's
+# PDF for its pictures): everything else is on disk once written.
+PROCESS_PDF_BYTES = 16 << 20
+PROCESS_PAGES = 16
 # Text files get a .gz and a .br beside them, for gzip_static and CDNs.
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".json", ".txt", ".xml"}
 TEXT_SUFFIXES.add(".webmanifest")
@@ -62,6 +63,7 @@ def exporting_app(config: dict, languages: list[str] | None, pdfs: PdfCache) -> 
             **config,
             "EXPORT_LANGUAGES": languages,
             "FREEZER_RELATIVE_URLS": True,
+            "PAGE_CACHE_SIZE": PROCESS_PAGES,
         }
     )
     app.extensions["reader.pdfs"] = pdfs

@@ -34,6 +34,10 @@ class Page:
         """Encode a rendered page, once, in every way it may be sent."""
         body = html.encode("utf-8")
         etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        if current_app.config.get("FREEZER_RELATIVE_URLS"):
+            # An export asks for each page once, without compression, and
+            # compresses what it writes itself (freeze.write).
+            return cls(body, etag, last_modified)
         return cls(body, etag, last_modified, encode(body, quality))
 
 
