@@ -99,9 +99,10 @@ def layout(html: str):
 
     install_lang_tagging()
     layouts = current_app.extensions.get("reader.layouts")
-    key = hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest()
-    if layouts is not None and key in layouts:
-        return layouts[key]
+    if layouts is not None:
+        key = hashlib.blake2b(html.encode("utf-8"), digest_size=16).digest()
+        if key in layouts:
+            return layouts[key]
     fetch = _fetcher(Path(current_app.static_folder))
     document = HTML(
         string=html, base_url=f"http://{BASE_HOST}/", url_fetcher=fetch
