@@ -46,12 +46,24 @@ BUDGET = 14 * 1024
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CEILING = "ceiling"
+MIRROR = "mirror"
+# The page the mirror sends as the reader sent it.
+MIRRORED = "/es/at-your-door/"
+# Headers the server adds itself: not the app's to send.
+SERVER_HEADERS = {"server", "date", "connection", "transfer-encoding"}
 # (server, path, label, the goal as a ratio of the ceiling or None)
 SERVED = [
     (
         CEILING,
         "/",
         "raw WSGI callable, 2-byte body (bench/ceiling.py): the ceiling",
+        None,
+    ),
+    (
+        MIRROR,
+        "/",
+        f"raw WSGI callable sending `{MIRRORED}` as the reader sent it: its "
+        "headers and br body (bench/ceiling.py mirror)",
         None,
     ),
     ("reader", "/es/at-your-door/", "document, Spanish (LTR), front cache", 0.95),
@@ -86,6 +98,37 @@ def check_sent(bases: dict[str, str]) -> dict[str, tuple[int, str]]:
     return sent
 
 
+def mirrored(reader_base: str, target: Path) -> Path:
+    """Write what the reader sends for MIRRORED (a front cache hit): the
+    headers the app gave and the body, for bench/ceiling.py's mirror."""
+    import base64
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    url = urlsplit(reader_base)
+    for _ in range(3):  # the third comes from the front cache
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        conn.request("GET", MIRRORED, headers=HEADERS)
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+    headers = [
+        (k, v) for k, v in response.getheaders() if k.lower() not in SERVER_HEADERS
+    ]
+    target.write_text(
+        json.dumps({"headers": headers, "body": base64.b64encode(body).decode()}),
+        encoding="utf-8",
+    )
+    return target
+
+
+def sent_headers(mirror_file: Path) -> list:
+    import json
+
+    return json.loads(mirror_file.read_text("utf-8"))["headers"]
+
+
 def serving(export_dir: Path) -> None:
     say("## Serving: gunicorn (gunicorn.conf.py, 2 sync workers) under wrk")
     say()
@@ -105,16 +148,24 @@ def serving(export_dir: Path) -> None:
     )
     say()
     ceiling_server, ceiling_base = gunicorn("bench.ceiling:app")
-    reader_server, reader_base = None, None
-    nginx = None
+    reader_server = mirror_server = nginx = None
+    work = Path(tempfile.mkdtemp(prefix="reader-mirror-"))
     try:
         reader_server, reader_base = gunicorn("reader:create_app()")
-        bases = {CEILING: ceiling_base, "reader": reader_base}
+        mirror_server, mirror_base = gunicorn(
+            "bench.ceiling:mirror",
+            BENCH_MIRROR=str(mirrored(reader_base, work / "mirror.json")),
+        )
+        bases = {CEILING: ceiling_base, MIRROR: mirror_base, "reader": reader_base}
         for server, path, _label, _goal in SERVED:  # warm every worker's caches
             for _ in range(20):
                 fetch(bases[server] + path)
         sent = check_sent(bases)
-        pids = {CEILING: workers(ceiling_server), "reader": workers(reader_server)}
+        pids = {
+            CEILING: workers(ceiling_server),
+            MIRROR: workers(mirror_server),
+            "reader": workers(reader_server),
+        }
         results = measure(bases, pids)
         ceiling = results[CEILING + "/"]
         ceiling_rps = sum(r["rps"] for r in ceiling) / len(ceiling)
@@ -149,6 +200,15 @@ def serving(export_dir: Path) -> None:
             "server's workers spent per request (in brackets: the ceiling's "
             "over the page's) depends less on what else runs on the machine; "
             "wrk's own share of the two cores is not in it."
+        )
+        mirror = ratios[MIRROR + "/"]
+        count = len(sent_headers(work / "mirror.json"))
+        say(
+            f"- What the reader sends for `{MIRRORED}` (its {count} "
+            f"headers, among them the security headers, and its body), sent by the "
+            f"least WSGI app, runs at {mirror:.2f}x the ceiling: the rest of the "
+            f"page's gap is the reader's own work, and the page runs at "
+            f"{ratios['reader' + MIRRORED] / mirror:.2f}x the mirror."
         )
         say()
         for server, path, _label, target in SERVED:
@@ -191,9 +251,10 @@ def serving(export_dir: Path) -> None:
                 f"({r['rps'] / ceiling_rps:.1f}x the WSGI ceiling)."
             )
     finally:
-        for server in (ceiling_server, reader_server):
+        for server in (ceiling_server, reader_server, mirror_server):
             if server is not None:
                 stop(server)
+        shutil.rmtree(work, ignore_errors=True)
         if nginx is not None:
             os.killpg(nginx.pid, signal.SIGTERM)
             nginx.wait(timeout=30)

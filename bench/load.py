@@ -46,14 +46,19 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 
 def gunicorn(
-    app: str, workers: int = 2, errors: Path | None = None
+    app: str, workers: int = 2, errors: Path | None = None, **env: str
 ) -> tuple[subprocess.Popen, str]:
     """Serve ``app`` with gunicorn and gunicorn.conf.py, as the live site is
     served: its access log on (to stdout, here /dev/null) through the
     scrubbing logger; its error log to ``errors``. Return the server and its
     base URL."""
     port = free_port()
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        **env,
+    }
     with open(errors or os.devnull, "wb") as log:
         server = subprocess.Popen(
             # The control socket would be shared by the servers of one run.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import re
 from datetime import timedelta
 from urllib.parse import quote
@@ -141,12 +142,40 @@ class ScrubbingLogger(Logger):
             log.addFilter(self.scrub_filter)
 
     def atoms(self, resp, req, environ: dict, request_time: timedelta) -> dict:
-        """Return gunicorn's log atoms with no address and no query string."""
-        atoms = super().atoms(resp, req, environ, request_time)
+        """Return the log atoms a line may use: no address, no query string.
+
+        Gunicorn's own atoms also name every request and response header and
+        every environ value (``%({cookie}i)s``, ``%({x-forwarded-for}i)s``):
+        none of them is offered here, so no format can log a cookie, a
+        forwarded address or a referrer, and a request does not pay for a
+        dict of its headers. Atoms not offered log as "-".
+        """
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
         path = logged_path(environ)
         method = environ.get("REQUEST_METHOD", "-")
         protocol = environ.get("SERVER_PROTOCOL", "-")
-        atoms.update(h="-", U=path, q="-", r=f"{method} {path} {protocol}")
-        for name in ("query_string", "raw_uri", "remote_addr", "remote_port"):
-            atoms.pop(f"{{{name}}}e", None)
-        return atoms
+        sent = getattr(resp, "sent", None)
+        seconds, micros = request_time.seconds, request_time.microseconds
+        return {
+            "h": "-",
+            "l": "-",
+            "u": "-",
+            "t": self.now(),
+            "r": f"{method} {path} {protocol}",
+            "s": status,
+            "m": method,
+            "U": path,
+            "q": "-",
+            "H": protocol,
+            "b": "-" if sent is None else str(sent),
+            "B": sent,
+            "f": "-",
+            "a": "-",
+            "T": seconds,
+            "D": seconds * 1_000_000 + micros,
+            "M": seconds * 1000 + micros // 1000,
+            "L": f"{seconds}.{micros:06d}",
+            "p": f"<{os.getpid()}>",
+        }

@@ -168,9 +168,26 @@ def test_scrub_examples():
     assert doctest.testmod(logs).failed == 0
 
 
+# An operator's access log format that asks for what a client sent about itself.
+NOSY_FORMAT = (
+    '"%(r)s" %(s)s %(B)s h=%(h)s a=%(a)s f=%(f)s u=%(u)s '
+    "xff=%({x-forwarded-for}i)s c=%({cookie}i)s e=%({raw_uri}e)s o=%({etag}o)s"
+)
+
+
 def test_gunicorn_logs_keep_no_address_query_or_token(start, tmp_path):
-    server, port = gunicorn(start, tmp_path, "--log-level", "debug")
+    server, port = gunicorn(
+        start, tmp_path, "--log-level", "debug", "--access-logformat", NOSY_FORMAT
+    )
     assert get(port, "/es/door/print/" + PRINT_QUERY)[0] == 200
+    nosy = {
+        **FORGED,
+        "Host": "localhost",
+        "User-Agent": f"Phone {ORG}",
+        "Referer": f"http://localhost/?org={ORG}",
+        "Cookie": f"session={TOKEN}",
+    }
+    assert get(port, "/es/door/", nosy)[0] == 200
     assert get(port, "/ES/door/print/" + PRINT_QUERY)[0] == 301
     assert get(port, f"/translate/invite/{TOKEN}?next=/translate/")[0] == 404
     assert get(port, f"/translate/%69nvite/{TOKEN}")[0] == 404  # one spelling logged
@@ -193,6 +210,9 @@ def test_gunicorn_logs_keep_no_address_query_or_token(start, tmp_path):
     access, errors = (tmp_path / "gunicorn.out").read_text(), logs_of(tmp_path)
     assert '"GET /es/door/print/ HTTP/1.1" 200 ' in access
     assert '"GET /translate/invite/- HTTP/1.1" 404 ' in access
+    # Header and environ atoms are not offered: they log as "-".
+    assert '"GET /es/door/ HTTP/1.1" 200 ' in access
+    assert "h=- a=- f=- u=- xff=- c=- e=- o=-" in access
     assert "Invalid request from ip=-: " in errors  # warnings are kept, scrubbed
     assert "[DEBUG] GET /es/door/print/\n" in errors
     for value in NEVER_LOGGED:
