@@ -148,6 +148,28 @@ def marked_npgettext(
         return _english(singular, singular if n == 1 else plural, variables)
 
 
+class LazyText(flask_babel.speaklater.LazyString):
+    """A translation made when used, which Jinja escapes like any text.
+
+    Flask-Babel's ``LazyString`` tells Jinja it is markup already
+    (``__html__`` returns the translation as it is), so a ``<b>`` in a
+    msgstr would reach the page as a tag. Translations are untrusted input.
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(msgid: str, **variables) -> LazyText:
+    """Mark an interface string for translation when it is used (as ``_l``)."""
+    return LazyText(flask_babel.gettext, msgid, **variables)
+
+
+def lazy_pgettext(msgctxt: str, msgid: str, **variables) -> LazyText:
+    """Mark an interface string that has a context for translation when used."""
+    return LazyText(flask_babel.pgettext, msgctxt, msgid, **variables)
+
+
 def get_catalogs() -> CatalogStore:
     """Return the catalog store of the current app."""
     return current_app.extensions["reader.catalogs"]

@@ -17,11 +17,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from . import i18n, legal
 from .catalogs import file_version, reviewers
 from .content import Document, get_content
+from .i18n import lazy_gettext as _l
 from .languages import SOURCE, Language, find, language, match, negotiate
 from .pages import cached_page
 from .redirects import REDIRECTS

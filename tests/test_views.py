@@ -68,6 +68,25 @@ def test_document_list_shows_every_document_with_completeness(client):
     assert "No lawyer has reviewed these guides yet." in page.plain
 
 
+def test_lazy_interface_strings_are_escaped_like_any_translation(client, site):
+    """Flask-Babel's lazy strings tell Jinja they are markup already: a tag in
+    a translation of one (the site's one-line "about") must show as text."""
+    from babel.messages.pofile import read_po, write_po
+
+    from reader.views import ABOUT
+
+    po = site / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    catalog.add(ABOUT._args[0], "Guías <b>claras</b> sobre sus derechos.")
+    with po.open("wb") as f:
+        write_po(f, catalog)
+    for path, headers in (("/es/", {}), ("/", {"Accept-Language": "es"})):
+        html = client.get(path, headers=headers).get_data(as_text=True)
+        assert "Guías &lt;b&gt;claras&lt;/b&gt; sobre sus derechos." in html, path
+        assert "<b>" not in html, path
+
+
 def test_document_falls_back_per_paragraph(client):
     page = parse(client.get("/es/door/"))
     html = client.get("/es/door/").get_data(as_text=True)

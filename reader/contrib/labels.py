@@ -4,9 +4,10 @@ language: check messages, and the kind of each block of a document."""
 from __future__ import annotations
 
 from babel.messages.catalog import TranslationError
-from flask_babel import gettext, lazy_pgettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_pgettext
 from ..segment import PHRASE_COMMENT
 from ..translate.checks import CheckError
 

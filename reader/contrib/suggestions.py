@@ -21,7 +21,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message, TranslationError
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import meaning
@@ -29,6 +28,7 @@ from ..catalogs import find as find_message
 from ..catalogs import is_current, key_of, split_key
 from ..errors import CatalogError
 from ..i18n import INTERFACE
+from ..i18n import lazy_gettext as _l
 from ..meaning import SILENCEABLE
 from ..pofile import load_po, locked, parse_po, save_po, write_atomic
 from ..translate import checks, status
