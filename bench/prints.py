@@ -31,7 +31,14 @@ def main() -> None:
     parser.add_argument("langs", nargs="*", default=LANGS)
     parser.add_argument("--no-packs", action="store_true")
     args = parser.parse_args()
-    app = create_app({"TESTING": True, "PUBLIC_BASE_URL": "https://rights.example.org"})
+    # No PDF folder: every print is rendered here, not read from disk.
+    app = create_app(
+        {
+            "TESTING": True,
+            "PUBLIC_BASE_URL": "https://rights.example.org",
+            "PDF_CACHE_DIR": "",
+        }
+    )
     client = app.test_client()
     kinds = [
         ("guide", "/{}/at-your-door/letter.pdf"),

@@ -1,7 +1,8 @@
 """Bounded memory under load: each gunicorn worker's RSS, warm, then loaded.
 
 One warm-up pass requests every reader page, print view, PDF and card
-picture, each twice at once so that both workers make it; then wrk requests
+picture, each twice at once so that both workers make it (a PDF is rendered
+once, by one of them, into the PDF folder they share); then wrk requests
 them in turn for BENCH_RSS_SECONDS (default 600, the issue's 10 minutes).
 The goal: each worker's RSS at the end within 10% of what it was after the
 warm-up.
@@ -73,7 +74,12 @@ def memory(settings: dict) -> None:
     say()
     paths = every_url(settings)
     errors = Path(tempfile.mkdtemp(prefix="reader-rss-")) / "gunicorn.log"
-    server, base = gunicorn("reader:create_app()", errors=errors)
+    # A PDF folder of its own, empty: the warm-up renders every PDF.
+    server, base = gunicorn(
+        "reader:create_app()",
+        errors=errors,
+        READER_PDF_CACHE_DIR=str(errors.parent / "pdfs"),
+    )
     try:
         took, failed = warm_up(base, paths)
         pids = workers(server)

@@ -27,6 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # host: unset, prints carry the page's path and no QR code.
         PUBLIC_BASE_URL=None,
         PDF_CACHE_BYTES=64 * 1024 * 1024,
+        # PDFs anyone may download are written here once and sent from disk
+        # by every worker; None: instance/pdf-cache; "": kept in memory only.
+        PDF_CACHE_DIR=None,
+        PDF_CACHE_DIR_BYTES=512 * 1024 * 1024,
         # Static exports: only these languages (tags); hide the offline ZIP link.
         EXPORT_LANGUAGES=None,
         OFFLINE=False,

@@ -13,6 +13,7 @@ markers become numbered links to the page's list of sources.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -43,6 +44,11 @@ _MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")
 _local = threading.local()
 
 Lookup = Callable[[str], "str | None"]
+
+
+# Blocks whose HTML is remembered: the site's documents have about 1,000
+# per language (at most some 16 MB for all of them).
+INLINE_MEMO = 16384
 
 
 def _markdown() -> markdown.Markdown:
@@ -84,8 +90,13 @@ def isolate_numbers(html: str) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=INLINE_MEMO)
 def inline(text: str) -> Markup:
     """Render one block's inline Markdown to sanitized HTML.
+
+    Remembered per text: a block is shown on its page, its print view, its
+    PDF and the offline packs, and converting Markdown is most of the time
+    a page takes to render.
 
     >>> inline("Say **no** to <img src=x onerror=alert(1)>a search.")
     Markup('Say <strong>no</strong> to a search.')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 from reader import ROOT, create_app
 
 DATA = Path(__file__).parent / "data"
+# Apps made in tests keep their PDFs in memory, as each test expects of a
+# fresh app, and write nothing to the checkout's instance/ folder; the tests
+# of the shared PDF folder give it a folder of their own.
+os.environ["READER_PDF_CACHE_DIR"] = ""
 # The fixture catalogs are named <locale>/LC_MESSAGES/<domain>.po.in, not .po,
 # so that Weblate's component discovery does not take them for the project's
 # own (docs/translating.md, "For Weblate admins"); copy_translations names

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -346,3 +347,104 @@ def test_family_plan_rows_leave_room_to_write(pdfs):
     steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0 < b - a < 80]
     # About 10 mm a row: room for handwriting.
     assert steps and min(steps) >= 9.5 * MM, [round(s / MM, 1) for s in steps]
+
+
+def shared_folder_apps(site, folder, count=2):
+    """Clients of apps over one site sharing one PDF folder, like a server's
+    workers; each response is read and closed, as a server does."""
+    from conftest import site_app
+
+    def client(app):
+        def get(path, **kwargs):
+            response = app.test_client().get(path, **kwargs)
+            response.get_data()
+            response.close()
+            return response
+
+        return get
+
+    return [client(site_app(site, PDF_CACHE_DIR=str(folder))) for _ in range(count)]
+
+
+def test_a_pdf_is_rendered_once_for_every_worker_and_sent_from_disk(
+    site, tmp_path, monkeypatch
+):
+    from reader.printing import pdf
+
+    renders = []
+
+    def counted(html):
+        renders.append(1)
+        return real(html)
+
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", counted)
+    folder = tmp_path / "pdf-cache"
+    one, two = shared_folder_apps(site, folder)
+    first = one("/es/door/letter.pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    body = first.get_data()
+    assert body.startswith(b"%PDF") and len(renders) == 1
+    (stored,) = folder.glob("*.pdf")
+    assert stored.read_bytes() == body
+    # The other worker sends the same file, and renders nothing.
+    again = two("/es/door/letter.pdf")
+    assert again.get_data() == body and len(renders) == 1
+    assert again.headers["Content-Length"] == str(len(body))
+    assert again.get_etag()[0] == stored.stem
+    # A PDF viewer's requests for a part, and a browser's revalidation.
+    part = two("/es/door/letter.pdf", headers={"Range": "bytes=0-3"})
+    assert part.status_code == 206 and part.get_data() == b"%PDF"
+    etag = again.headers["ETag"]
+    assert (
+        two("/es/door/letter.pdf", headers={"If-None-Match": etag}).status_code == 304
+    )
+    # A saved translation makes another PDF, rendered once more.
+    po = site / "translations" / "es" / "LC_MESSAGES" / "door.po"
+    po.write_text(
+        po.read_text("utf-8").replace("En la puerta", "Ante la puerta"), "utf-8"
+    )
+    changed = one("/es/door/letter.pdf").get_data()
+    assert changed != body and len(renders) == 2
+    assert two("/es/door/letter.pdf").get_data() == changed
+    assert len(renders) == 2 and len(list(folder.glob("*.pdf"))) == 2
+
+
+def test_organizers_pdfs_never_reach_the_shared_folder(site, tmp_path):
+    folder = tmp_path / "pdf-cache"
+    (get,) = shared_folder_apps(site, folder, 1)
+    for path in ("/es/door/letter.pdf", "/es/card/card.pdf", "/es/card/sheet-a4.pdf"):
+        assert get(f"{path}?org=Casa-7731&contact=555-0199").status_code == 200
+    assert not list(folder.glob("*.pdf"))
+    assert get("/es/card/card.pdf").status_code == 200
+    (stored,) = folder.glob("*.pdf")
+    assert b"Casa-7731" not in stored.read_bytes()
+
+
+def test_a_folder_that_cannot_be_written_leaves_pdfs_in_memory(site, tmp_path, caplog):
+    folder = tmp_path / "not-a-folder"
+    folder.write_text("a file where the folder should be", "utf-8")
+    (get,) = shared_folder_apps(site, folder, 1)
+    response = get("/es/door/letter.pdf")
+    assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
+    assert f"PDF_CACHE_DIR {folder} cannot be used" in caplog.text
+    assert get("/es/door/a4.pdf").status_code == 200
+
+
+def test_the_shared_folder_keeps_to_its_size_and_to_its_code(app, tmp_path):
+    from reader.printing.pdf import PdfCache
+
+    folder = tmp_path / "pdf-cache"
+    cache = PdfCache(1 << 20, folder, folder_bytes=2500, salt="code 1")
+    with app.app_context():
+        for n in range(4):
+            cache.shared(("pdf", n), lambda n=n: bytes([n]) * 1000).close()
+            time.sleep(0.01)  # distinct times: the oldest goes first
+        kept = sorted(p.read_bytes()[:1] for p in folder.glob("*.pdf"))
+        assert kept == [b"\x02", b"\x03"]  # the newest two, 2000 bytes
+        # Other code makes other PDFs of the same key.
+        other = PdfCache(1 << 20, folder, folder_bytes=1 << 20, salt="code 2")
+        with other.shared(("pdf", 3), lambda: b"new" * 10) as f:
+            assert f.read() == b"new" * 10
+        with cache.shared(("pdf", 3), lambda: b"never built") as f:
+            assert f.read() == bytes([3]) * 1000

@@ -17,6 +17,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -123,13 +124,14 @@ def gunicorn(
     environ = {k: v for k, v in os.environ.items() if not k.startswith("READER_")}
     environ.update(
         BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
+        WEB_CONCURRENCY=env.pop("WEB_CONCURRENCY", "1"),
         PYTHONUNBUFFERED="1",
         READER_CONTENT_DIR=str(tmp_path / "content"),
         READER_TRANSLATIONS_DIR=str(tmp_path / "translations"),
         READER_PUBLISH_THRESHOLD="0",
         READER_TRANSLATOR_DB=str(tmp_path / "translators.sqlite3"),
         READER_SECRET_KEY="test",
+        READER_PDF_CACHE_DIR=str(tmp_path / "pdf-cache"),
         **env,
     )
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py"]
@@ -434,3 +436,20 @@ def test_gunicorn_sends_a_cached_page_as_it_sent_it_first(start, tmp_path):
     assert chooser[1]["Vary"] == "Accept-Encoding, Accept-Language"
     assert b'<html lang="es"' in chooser[2]
     assert b'<html lang="ar"' in get(port, "/", {"Accept-Language": "ar"})[2]
+
+
+def test_gunicorn_workers_render_a_pdf_once_and_send_it_from_disk(start, tmp_path):
+    """Two workers asked for the same PDF at once send the same bytes, from
+    the one file they share (one writes it while the other waits), whole or
+    in parts."""
+    _server, port = gunicorn(start, tmp_path, WEB_CONCURRENCY="2")
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: get(port, "/es/door/letter.pdf"), range(4)))
+    assert {status for status, _, _ in answers} == {200}
+    assert len({body for _, _, body in answers}) == 1
+    (stored,) = (tmp_path / "pdf-cache").glob("*.pdf")
+    assert stored.read_bytes() == answers[0][2]
+    assert answers[0][1]["Accept-Ranges"] == "bytes"
+    part = get(port, "/es/door/letter.pdf", {"Range": "bytes=1-3"})
+    assert part[0] == 206 and part[2] == b"PDF"
+    assert "Traceback" not in logs_of(tmp_path)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from pathlib import Path
+
 from flask import Flask
 
-from .pdf import PdfCache, pdf_static
+from .pdf import PdfCache, code_version, pdf_static
 
 
 def init_app(app: Flask) -> None:
@@ -14,7 +17,16 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     qr.init_app(app)
-    app.extensions["reader.pdfs"] = PdfCache(app.config["PDF_CACHE_BYTES"])
+    folder = app.config["PDF_CACHE_DIR"]
+    if folder is None:
+        folder = Path(app.instance_path) / "pdf-cache"
+    app.extensions["reader.pdfs"] = PdfCache(
+        app.config["PDF_CACHE_BYTES"],
+        Path(folder) if folder else None,
+        app.config["PDF_CACHE_DIR_BYTES"],
+        # A PDF made by other code (or another WeasyPrint) is another PDF.
+        f"{version('weasyprint')} {code_version(Path(__file__).parent.parent)}",
+    )
     app.register_blueprint(bp)
     app.add_template_global(pdf_static)
     app.cli.add_command(print_group)

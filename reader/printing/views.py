@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlencode
 
 from flask import (
@@ -19,6 +22,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.exceptions import BadHost
+from werkzeug.wsgi import wrap_file
 
 from .. import i18n
 from ..catalogs import file_version
@@ -40,7 +44,7 @@ from ..views import (
 )
 from . import cards, images
 from .branding import LIMITS, Branding, BrandingError, parse_branding
-from .pdf import PdfCache, cached_pdf, layout, write_pdf
+from .pdf import PdfCache, cached_pdf, layout, shared_pdf, stored_pdf, write_pdf
 from .qr import page_path, public_url, qr_svg
 from .warnings import english_blocks
 
@@ -198,9 +202,24 @@ def query(**extra) -> str:
     return ("?" + urlencode(args)) if args else ""
 
 
-def pdf_response(pdf: bytes, name: str) -> Response:
-    """Send a PDF inline, with a safe file name."""
-    response = current_app.response_class(pdf, mimetype="application/pdf")
+def pdf_response(pdf: bytes | BinaryIO, name: str) -> Response:
+    """Send a PDF inline, with a safe file name: bytes, or a file of the
+    shared PDF folder (named by what it was made from: its ETag), whose
+    parts a PDF viewer may ask for (Range)."""
+    if isinstance(pdf, bytes):
+        response = current_app.response_class(pdf, mimetype="application/pdf")
+    else:
+        size = os.fstat(pdf.fileno()).st_size
+        response = current_app.response_class(
+            wrap_file(request.environ, pdf),
+            mimetype="application/pdf",
+            direct_passthrough=True,
+        )
+        response.content_length = size
+        response.set_etag(Path(pdf.name).stem)
+        response.make_conditional(request, accept_ranges=True, complete_length=size)
+        if request.method == "HEAD" or response.status_code not in (200, 206):
+            pdf.close()  # no body is sent (304, 416): nothing reads the file
     response.headers["Content-Disposition"] = (
         f'inline; filename="{_FILENAME.sub("-", name)}.pdf"'
     )
@@ -281,7 +300,7 @@ def guide_pdf(lang: str, slug: str, paper: str):
         return guide_html(language_, latest(doc), paper, branding)[0]
 
     name = f"{slug}-{language_.tag}" + (f"-{other.tag}" if other else "") + f"-{paper}"
-    return pdf_response(cached_pdf(key, build), name)
+    return pdf_response(shared_pdf(key, build, private=bool(branding)), name)
 
 
 def guide_html(
@@ -333,14 +352,15 @@ def card_context(lang: Language, doc: Document, branding: Branding) -> dict:
 @bp.route("/<lang>/<slug>/card.pdf")
 def card_pdf(lang: str, slug: str):
     """Download one two-sided wallet card (front page, back page)."""
-    language_, _key, pdf = requested_card(lang, slug)
+    language_, key, build, branding = requested_card(lang, slug)
+    pdf = shared_pdf(key, build, private=bool(branding))
     return pdf_response(pdf, f"{slug}-{language_.tag}")
 
 
-def requested_card(lang: str, slug: str) -> tuple[Language, tuple, bytes]:
-    """Return the language, cache key and (cached) two-sided card PDF a
-    request asks for, or answer 404 (not a card) or 400 (bad organizer's
-    lines)."""
+def requested_card(lang: str, slug: str):
+    """Return the language, cache key, HTML builder and organizer's lines of
+    the two-sided card PDF a request asks for, or answer 404 (not a card) or
+    400 (bad organizer's lines)."""
     language_ = resolve(lang)
     doc = get_document(slug)
     if doc.kind != "card":
@@ -359,16 +379,18 @@ def requested_card(lang: str, slug: str) -> tuple[Language, tuple, bytes]:
             "print/card.html", **card_context(language_, latest(doc), branding)
         )
 
-    return language_, key, cached_pdf(key, build)
+    return language_, key, build, branding
 
 
 @bp.route("/<lang>/<slug>/card-<any(front, back):side>.png")
 def card_image(lang: str, slug: str, side: str):
     """Send one side of the card as a picture to share, drawn from its PDF."""
-    _, key, pdf = requested_card(lang, slug)
+    _, key, build, _branding = requested_card(lang, slug)
     cache: PdfCache = current_app.extensions["reader.pdfs"]
     page = 0 if side == "front" else 1
-    png = cache.get(("png", key, page), lambda: images.card_png(pdf, page))
+    png = cache.get(
+        ("png", key, page), lambda: images.card_png(cached_pdf(key, build), page)
+    )
     response = current_app.response_class(png, mimetype="image/png")
     response.cache_control.public = True
     response.cache_control.no_cache = True
@@ -395,7 +417,8 @@ def sheet_pdf(lang: str, slug: str, paper: str):
     def build() -> str:
         return sheet_html(language_, latest(doc), paper, branding, gaps)[0]
 
-    return pdf_response(cached_pdf(key, build), f"{slug}-{language_.tag}-{paper}")
+    pdf = shared_pdf(key, build, private=bool(branding))
+    return pdf_response(pdf, f"{slug}-{language_.tag}-{paper}")
 
 
 def _own_anchors(html: str, slug: str) -> Markup:
@@ -467,8 +490,9 @@ def pack_pdf(lang: str, paper: str):
     for doc in get_content().all():
         versions += doc_versions(language_, doc)[1:]
     key = ("pack", language_.tag, paper, branding.key, date.today(), tuple(versions))
-    cache: PdfCache = current_app.extensions["reader.pdfs"]
-    pdf = cache.get(key, lambda: pack_pdf_bytes(language_, paper, branding))
+    pdf = stored_pdf(
+        key, lambda: pack_pdf_bytes(language_, paper, branding), private=bool(branding)
+    )
     return pdf_response(pdf, f"rights-reader-{language_.tag}-{paper}")
 
 
