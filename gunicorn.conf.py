@@ -7,7 +7,9 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 # per core, give the most requests per second on small machines.
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 worker_class = "sync"
-timeout = 30
+# A print pack is laid out once for the site, in one worker: about 13 s of
+# CPU alone, twice that on a busy machine. A worker is not killed for it.
+timeout = 90
 graceful_timeout = 20
 keepalive = 5
 # Readers may be at risk: the access log keeps no client address, no user agent,
