@@ -201,6 +201,7 @@ def serving(export_dir: Path) -> None:
             "over the page's) depends less on what else runs on the machine; "
             "wrk's own share of the two cores is not in it."
         )
+        say()
         mirror = ratios[MIRROR + "/"]
         count = len(sent_headers(work / "mirror.json"))
         say(
