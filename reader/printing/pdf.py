@@ -123,19 +123,6 @@ class PdfCache:
             total -= size
 
 
-def code_version(folder: Path) -> str:
-    """Return a fingerprint of the files under ``folder`` (the reader's code,
-    templates and static files): a PDF made by other code is another PDF."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            info = path.stat()
-            h.update(
-                f"{path.relative_to(folder)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode()
-            )
-    return h.hexdigest()
-
-
 def pdf_static(filename: str) -> str:
     """Return the URL a PDF's HTML loads a static file from.
 
