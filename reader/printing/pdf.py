@@ -6,6 +6,7 @@ reader who never prints should not pay for it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 import os
@@ -26,7 +27,6 @@ BASE_HOST = "reader.invalid"
 PREFIX = "/static/"
 # One WeasyPrint at a time per process: every layout shares the fonts below.
 _weasyprint = threading.RLock()
-_fonts: list = []
 
 
 class PdfCache:
@@ -159,6 +159,7 @@ def _fetcher(static_folder: Path, prefix: str = PREFIX):
     return StaticOnly(allowed_protocols=("http",))
 
 
+@functools.cache
 def font_config():
     """Return this process's one WeasyPrint font configuration.
 
@@ -169,11 +170,9 @@ def font_config():
     rules, so it does not grow. Used under ``_weasyprint``: Pango's font map
     is not made to be shared by threads.
     """
-    if not _fonts:
-        from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration
 
-        _fonts.append(FontConfiguration())
-    return _fonts[0]
+    return FontConfiguration()
 
 
 def layout(html: str):
