@@ -82,6 +82,11 @@ def test_translators_of_the_language_see_a_comment_others_cannot(app, people):
     assert "1 comment" in block.split("</p>")[0]  # in the block's header line
     assert 'dir="auto"' in block
     assert f'href="/translate/es/door/history/{ANCHOR}"' in block
+    # The browser stops at the length the server takes, before anything is lost.
+    assert re.search(
+        rf'<textarea id="c\d+" name="text" [^>]*maxlength="{comments.MAX_LENGTH}"',
+        block,
+    )
     html = teo.get("/translate/es/door/?show=all").get_data(as_text=True)
     other = article(html, comments.anchor("You have rights."))
     assert "Tina" not in other and " comment" not in other.split("</p>")[0]

@@ -235,6 +235,7 @@ def editor(lang: str, domain: str):
         silenceable=SILENCEABLE,
         exact=exact,
         comments=comments.for_document(get_db(), lang_.tag, domain),
+        comment_length=comments.MAX_LENGTH,
     )
 
 
