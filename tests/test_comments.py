@@ -219,9 +219,18 @@ def test_logged_actions_of_the_language_are_in_its_history(app, people):
     rosa = login(app.test_client(), "rosa")
     response = post(rosa, "/translate/es/door/silence", msgid=MSGID, check="numbers")
     assert response.status_code == 302
-    text = parse(rosa.get("/translate/es/history")).plain
-    assert "Rosa: changed the silenced checks" in text
-    assert re.search(r"\(numbers: Stay calm\.\)", text)
+    page = parse(rosa.get("/translate/es/history"))
+    assert "Rosa: changed the silenced checks (numbers)" in page.plain
+    # It links to the block it was about, and that block's history shows it.
+    links = {a["href"] for a in page.find("a")}
+    assert f"/translate/es/door/?show=all#{ANCHOR}" in links
+    assert f"/translate/es/door/history/{ANCHOR}" in links
+    block = parse(rosa.get(f"/translate/es/door/history/{ANCHOR}")).plain
+    assert "Rosa: changed the silenced checks (numbers)" in block
+    other = comments.anchor("You have rights.")
+    assert (
+        "silenced" not in parse(rosa.get(f"/translate/es/door/history/{other}")).plain
+    )
 
 
 def test_an_unknown_block_has_no_history(app, people):

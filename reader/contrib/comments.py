@@ -116,6 +116,30 @@ def _comments(db: sqlite3.Connection, where: str, params: tuple) -> list[Event]:
     ]
 
 
+def _logged(db: sqlite3.Connection, where: str, params: tuple) -> list[Event]:
+    """Return the logged actions on blocks (a check silenced) that ``where``
+    selects; the others are shown from the rows they made."""
+    skip = ", ".join("?" * len(SHOWN_FROM_ROWS))
+    rows = db.execute(
+        "SELECT h.*, COALESCE(u.display_name, '') AS who FROM history h "
+        f"LEFT JOIN users u ON u.id = h.user_id WHERE {where} "
+        f"AND h.action NOT IN ({skip}) ORDER BY h.id",
+        (*params, *SHOWN_FROM_ROWS),
+    )
+    return [
+        Event(
+            "log",
+            _time(r["at"]),
+            r["who"],
+            r["domain"],
+            r["msgid"],
+            action=r["action"],
+            detail=r["detail"],
+        )
+        for r in rows
+    ]
+
+
 def for_document(db: sqlite3.Connection, lang: str, domain: str) -> dict:
     """Return a document's comments in a language: {msgid: [Event]}, oldest first."""
     found: dict[str, list[Event]] = {}
@@ -127,8 +151,8 @@ def for_document(db: sqlite3.Connection, lang: str, domain: str) -> dict:
 def block_history(
     db: sqlite3.Connection, lang: str, domain: str, msgid: str
 ) -> list[Event]:
-    """Return every suggestion for a block, with its decision, and every
-    comment on it, newest first."""
+    """Return every suggestion for a block, with its decision, every comment
+    on it and every other logged action on it, newest first."""
     rows = db.execute(
         "SELECT s.*, a.display_name AS author, r.display_name AS reviewer "
         "FROM suggestions s JOIN users a ON a.id = s.author_id "
@@ -153,6 +177,9 @@ def block_history(
     ]
     events += _comments(
         db, "c.lang = ? AND c.domain = ? AND c.msgid = ?", (lang, domain, msgid)
+    )
+    events += _logged(
+        db, "h.lang = ? AND h.domain = ? AND h.msgid = ?", (lang, domain, msgid)
     )
     # Newest first; in one second, a comment is taken as the later.
     return sorted(events, key=lambda e: (e.at, e.kind == "comment"), reverse=True)
@@ -183,8 +210,8 @@ SELECT 'comment', c.created_at, 2, c.id, u.display_name, c.domain, c.msgid,
        c.text, '', u.display_name, '', ''
 FROM comments c JOIN users u ON u.id = c.author_id WHERE c.lang = :lang
 UNION ALL
-SELECT 'log', h.at, 3, h.id, COALESCE(u.display_name, ''), h.domain, '', '', '',
-       '', h.action, h.detail
+SELECT 'log', h.at, 3, h.id, COALESCE(u.display_name, ''), h.domain, h.msgid,
+       '', '', '', h.action, h.detail
 FROM history h LEFT JOIN users u ON u.id = h.user_id
 WHERE h.lang = :lang AND h.domain != '' AND h.action NOT IN ({skip})
 ORDER BY at DESC, rank DESC, ref DESC LIMIT :limit

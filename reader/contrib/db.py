@@ -97,6 +97,11 @@ MIGRATIONS = [
     CREATE INDEX comments_by_document ON comments (lang, domain);
     CREATE INDEX history_by_lang ON history (lang, at);
     """,
+    # 5: the block a logged action was about (a reviewer silencing a check),
+    # so that its history and the language's link to it.
+    """
+    ALTER TABLE history ADD COLUMN msgid TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 
@@ -152,12 +157,14 @@ def log(
     lang: str = "",
     domain: str = "",
     detail: str = "",
+    msgid: str = "",
 ) -> None:
-    """Record what someone did, for the history."""
+    """Record what someone did, for the history; ``msgid`` is the block it
+    was about, if one."""
     db.execute(
-        "INSERT INTO history (user_id, action, lang, domain, detail) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (user_id, action, lang, domain, detail),
+        "INSERT INTO history (user_id, action, lang, domain, detail, msgid) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (user_id, action, lang, domain, detail, msgid),
     )
 
 

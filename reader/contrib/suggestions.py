@@ -847,5 +847,6 @@ def silence(
         reviewer.id,
         lang,
         domain,
-        f"{', '.join(sorted(silenced)) or 'none'}: {msgid[:150]}",
+        ", ".join(sorted(silenced)) or "none",
+        msgid=msgid,
     )

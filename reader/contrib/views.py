@@ -599,6 +599,7 @@ def block_history(lang: str, domain: str, anchor: str):
         english=comments.english(msgid),
         anchor=anchor,
         events=comments.block_history(get_db(), lang_.tag, domain, msgid),
+        label=comments.action_label,
     )
 
 
