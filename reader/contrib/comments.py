@@ -121,23 +121,29 @@ def _logged(db: sqlite3.Connection, where: str, params: tuple) -> list[Event]:
     selects; the others are shown from the rows they made."""
     skip = ", ".join("?" * len(SHOWN_FROM_ROWS))
     rows = db.execute(
-        "SELECT h.*, COALESCE(u.display_name, '') AS who FROM history h "
-        f"LEFT JOIN users u ON u.id = h.user_id WHERE {where} "
-        f"AND h.action NOT IN ({skip}) ORDER BY h.id",
+        "SELECT 'log' AS kind, h.at, COALESCE(u.display_name, '') AS who, "
+        "h.domain, h.msgid, '' AS text, '' AS status, '' AS author, h.action, "
+        "h.detail FROM history h LEFT JOIN users u ON u.id = h.user_id "
+        f"WHERE {where} AND h.action NOT IN ({skip}) ORDER BY h.id",
         (*params, *SHOWN_FROM_ROWS),
     )
-    return [
-        Event(
-            "log",
-            _time(r["at"]),
-            r["who"],
-            r["domain"],
-            r["msgid"],
-            action=r["action"],
-            detail=r["detail"],
-        )
-        for r in rows
-    ]
+    return [_event(r) for r in rows]
+
+
+def _event(r: sqlite3.Row) -> Event:
+    """Return the event of a row with the columns of ``_LANGUAGE``."""
+    return Event(
+        r["kind"],
+        _time(r["at"]),
+        r["who"],
+        r["domain"],
+        r["msgid"],
+        r["text"],
+        r["status"],
+        r["author"],
+        action=r["action"],
+        detail=r["detail"],
+    )
 
 
 def for_document(db: sqlite3.Connection, lang: str, domain: str) -> dict:
@@ -223,21 +229,7 @@ def language_history(
 ) -> list[Event]:
     """Return the latest events of a language across its documents, newest first."""
     rows = db.execute(_LANGUAGE, {"lang": lang, "limit": limit})
-    return [
-        Event(
-            r["kind"],
-            _time(r["at"]),
-            r["who"],
-            r["domain"],
-            r["msgid"],
-            r["text"],
-            r["status"],
-            r["author"],
-            action=r["action"],
-            detail=r["detail"],
-        )
-        for r in rows
-    ]
+    return [_event(r) for r in rows]
 
 
 def action_label(action: str) -> str:
