@@ -26,3 +26,18 @@ forwarded_allow_ips = "127.0.0.1"
 # ... but not to move the script root or path (SCRIPT_NAME, PATH_INFO headers):
 # nothing a request says may change the links a page is built with.
 forwarder_headers = ""
+
+
+def post_worker_init(worker):
+    """Move everything the app built at start out of the cyclic garbage
+    collector's sight, once the worker has loaded it.
+
+    The app, its catalogs and its caches are a large heap that lives as
+    long as the worker; each full collection walked all of it again, which
+    cost a cached page about 20 µs of a 270 µs request (bench/run). Objects
+    freed by their reference count still go at once; only cycles among
+    these start-up objects would stay, and they are few and do not grow.
+    """
+    import gc
+
+    gc.freeze()
