@@ -34,7 +34,8 @@ def post_worker_init(worker):
 
     The app, its catalogs and its caches are a large heap that lives as
     long as the worker; each full collection walked all of it again, which
-    cost a cached page about 20 µs of a 270 µs request (bench/run). Objects
+    cost a cached page about 20 µs of a 270 µs request (against
+    bench/ceiling.py's mirror of the same bytes and headers). Objects
     freed by their reference count still go at once; only cycles among
     these start-up objects would stay, and they are few and do not grow.
     """
